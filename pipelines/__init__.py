@@ -1,0 +1,1 @@
+"""Warm Station Insights pipeline: ingestion, warehouse, planning, reports (Dagster)."""

@@ -1,0 +1,23 @@
+"""The Dagster code location: ``dagster dev -w workspace.yaml`` and ``dg dev`` load ``defs``."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets import ingest, planning, publish, report, warehouse
+from pipelines.settings import get_settings
+from pipelines.warehouse import WarehouseResource
+
+
+def build_definitions() -> dg.Definitions:
+    settings = get_settings()
+    resources = dg.Definitions(
+        resources={"warehouse": WarehouseResource(path=str(settings.warehouse_path))},
+        executor=dg.in_process_executor,
+    )
+    return dg.Definitions.merge(
+        ingest.defs, warehouse.defs, planning.defs, publish.defs, report.defs, resources
+    )
+
+
+defs = build_definitions()

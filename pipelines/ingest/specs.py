@@ -1,0 +1,239 @@
+"""The six landing sources, declared: columns, Chinese headers, types, enumerations, keys.
+
+This file is the data contract (docs/data-contract.md) in code. The ingestion engine
+reads these specs and nothing else source-specific, so adding a header alias or a column
+is a one-line change here. Each source lands in ``raw.<source>`` with its canonical
+columns plus the bookkeeping columns of :data:`BOOKKEEPING`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipelines import vocabulary as vocab
+
+ColumnType = Literal["text", "code", "int", "float", "bool", "date", "datetime", "enum", "rating"]
+
+SQL_TYPES: dict[str, str] = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "enum": "VARCHAR",
+    "rating": "TINYINT",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = "text"
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    enum: vocab.Enumeration | None = None
+    #: personal data: pseudonymised with HMAC-SHA256 on ingestion, never stored in clear
+    personal: bool = False
+    #: integers: whether negative values are allowed
+    allow_negative: bool = False
+    #: integers: minimum allowed value (e.g. visits >= 1)
+    minimum: int | None = None
+    #: value used when the cell is blank
+    default: object = None
+    #: a column that is only loaded, never shown (e.g. the text a community was written as)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    columns: tuple[Column, ...]
+    #: key column; None for sources without a key (usage)
+    key: str | None = None
+    #: inside one file, a repeated key: "first" row wins (others quarantined as
+    #: duplicate_id) or "last" row wins (earlier ones superseded, as a ticket system
+    #: lists a call once per status change)
+    duplicate_policy: Literal["first", "last"] = "first"
+    #: groups of columns of which at least one must be present and filled
+    one_of: tuple[tuple[str, ...], ...] = ()
+    #: names of (lat, lon) columns validated and converted as coordinates
+    coordinates: tuple[str, str] | None = None
+    #: column holding a community written as code or name, matched to communities
+    community_column: str | None = None
+    #: what an unmatched community does: "quarantine" the row or keep it as unknown
+    unmatched_community: Literal["quarantine", "keep"] = "keep"
+    description: str = ""
+    extra_columns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _flags() -> tuple[Column, ...]:
+    aliases = {
+        "has_shelter": ("避暑取暖", "室内避暑取暖场所"),
+        "has_toilet": ("卫生间", "厕所"),
+        "has_water": ("饮用水", "免费饮用水", "饮水"),
+        "has_charging": ("充电", "共享充电设备", "充电设备"),
+        "has_epidemic_kit": ("防疫物品",),
+        "has_first_aid": ("医疗急救包", "急救包", "医药箱"),
+        "has_rain_gear": ("雨具",),
+        "has_microwave": ("微波炉", "热饭"),
+        "has_haircut": ("理发",),
+        "has_parking": ("专用停车位", "停车位"),
+    }
+    # blank = false for amenity flags (data contract, "Booleans")
+    return tuple(Column(name, "bool", names, default=False) for name, names in aliases.items())
+
+
+COMMUNITIES = SourceSpec(
+    "communities",
+    (
+        Column("community_code", "code", ("社区代码", "统计用区划代码", "区划代码"), required=True),
+        Column("community_name", "text", ("社区名称", "社区", "村/社区"), required=True),
+        Column("subdistrict", "text", ("街道", "街道(乡镇)", "乡镇", "所属街道"), required=True),
+        Column("district", "text", ("区", "所属区", "区县"), required=True),
+        Column("lat", "float", ("纬度",), required=True),
+        Column("lon", "float", ("经度",), required=True),
+        Column("residents", "int", ("常住人口",)),
+        Column(
+            "outdoor_workers",
+            "int",
+            ("户外劳动者人数", "新就业形态劳动者人数", "户外劳动者数"),
+            required=True,
+        ),
+    ),
+    key="community_code",
+    coordinates=("lat", "lon"),
+    description="Reference: one row per community (社区/村) with its centroid and workers.",
+)
+
+STATIONS = SourceSpec(
+    "stations",
+    (
+        Column("station_id", "text", ("驿站编号", "编号"), required=True),
+        Column("station_name", "text", ("驿站名称", "名称"), required=True),
+        Column("station_type", "enum", ("驿站类型", "类型"), required=True, enum=vocab.STATION_TYPE),
+        Column("host_org", "text", ("依托单位", "承建单位")),
+        Column("address", "text", ("地址", "详细地址")),
+        Column("community_code", "code", ("社区代码",)),
+        Column("community_name", "text", ("所属社区", "社区名称")),
+        Column("lat", "float", ("纬度",), required=True),
+        Column("lon", "float", ("经度",), required=True),
+        Column("opened_on", "date", ("启用日期", "建成日期", "投用日期"), required=True),
+        Column("closed_on", "date", ("停用日期", "关闭日期")),
+        Column("seats", "int", ("座位数", "座位")),
+        Column("open_hours", "text", ("开放时间",)),
+        Column("accepted_on", "date", ("验收日期", "验收通过日期")),
+        *_flags(),
+    ),
+    key="station_id",
+    one_of=(("community_code", "community_name"),),
+    coordinates=("lat", "lon"),
+    community_column="community_code",
+    unmatched_community="quarantine",
+    description="The station registry (驿站台账), one row per station as of the export.",
+)
+
+USAGE = SourceSpec(
+    "usage",
+    (
+        Column("station_id", "text", ("驿站编号",), required=True),
+        Column("occurred_at", "datetime", ("服务时间", "时间", "日期", "服务日期"), required=True),
+        Column("service", "enum", ("服务项目", "服务类型"), required=True, enum=vocab.SERVICE),
+        Column("worker_type", "enum", ("人员类型", "劳动者类型", "职业"), enum=vocab.WORKER_TYPE),
+        Column("visits", "int", ("人次", "次数", "数量"), minimum=1, default=1),
+        Column("worker_ref", "text", ("人员标识", "手机号", "会员号"), personal=True),
+    ),
+    description="Station usage (驿站服务记录): one row per visit, or per daily tally.",
+    # is_tally: occurred_at was written as a bare date (a daily tally)
+    extra_columns=(("is_tally", "BOOLEAN"),),
+)
+
+HOTLINE = SourceSpec(
+    "hotline",
+    (
+        Column("call_id", "text", ("工单编号", "编号"), required=True),
+        Column("received_at", "datetime", ("来电时间", "受理时间"), required=True),
+        Column("channel", "enum", ("渠道", "来源"), enum=vocab.CHANNEL),
+        Column("category", "enum", ("诉求类别", "类别"), required=True, enum=vocab.CATEGORY),
+        Column("caller_phone", "text", ("来电号码", "联系电话"), personal=True),
+        Column("community", "text", ("所属社区", "社区")),
+        Column("worker_type", "enum", ("人员类型",), enum=vocab.WORKER_TYPE),
+        Column("routed_to", "text", ("转办部门", "承办部门")),
+        Column("status", "enum", ("办理状态", "状态"), required=True, enum=vocab.STATUS),
+        Column("resolved_at", "datetime", ("办结时间",)),
+        Column("satisfaction", "rating", ("满意度",)),
+    ),
+    key="call_id",
+    duplicate_policy="last",
+    community_column="community",
+    unmatched_community="keep",
+    description="Hotline tickets (热线工单), one row per call or message.",
+    # community_code: the community the free text matched (NULL when unmatched/ambiguous)
+    extra_columns=(("community_code", "VARCHAR"),),
+)
+
+DRIVES = SourceSpec(
+    "drives",
+    (
+        Column("drive_id", "text", ("活动编号",), required=True),
+        Column("held_on", "date", ("活动日期", "日期"), required=True),
+        Column("district", "text", ("区",), required=True),
+        Column("subdistrict", "text", ("街道", "乡镇")),
+        Column("community_code", "code", ("社区代码",)),
+        Column("venue", "text", ("活动地点", "地点")),
+        Column("organizer", "text", ("组织单位", "主办单位")),
+        Column("platform", "enum", ("平台", "企业"), enum=vocab.PLATFORM),
+        Column("worker_type", "enum", ("人员类型",), enum=vocab.WORKER_TYPE),
+        Column("reached", "int", ("覆盖人数", "参与人数"), required=True),
+        Column("enrolled", "int", ("入会人数", "新入会人数"), required=True),
+    ),
+    key="drive_id",
+    description="Membership drives (入会活动), one row per drive.",
+)
+
+CANDIDATE_SITES = SourceSpec(
+    "candidate_sites",
+    (
+        Column("site_id", "text", ("点位编号",), required=True),
+        Column("site_name", "text", ("点位名称", "名称"), required=True),
+        Column("site_type", "enum", ("点位类型", "类型"), enum=vocab.SITE_TYPE),
+        Column("lat", "float", ("纬度",), required=True),
+        Column("lon", "float", ("经度",), required=True),
+        Column("community_code", "code", ("社区代码",)),
+        Column("est_cost", "float", ("预计费用", "建设费用")),
+        Column("seats", "int", ("座位数",)),
+    ),
+    key="site_id",
+    coordinates=("lat", "lon"),
+    description="Candidate sites (候选点位) where a new station could open.",
+)
+
+SPECS: dict[str, SourceSpec] = {
+    s.name: s for s in (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES)
+}
+
+#: bookkeeping columns every raw table carries
+BOOKKEEPING: tuple[tuple[str, str], ...] = (
+    ("_path", "VARCHAR NOT NULL"),  # the landing file, relative to <data>/landing
+    ("_row_number", "INTEGER NOT NULL"),  # the line a person sees in Excel / an editor
+    ("_file_mtime", "TIMESTAMP NOT NULL"),  # the file's modification time: later wins
+    ("_superseded", "BOOLEAN NOT NULL DEFAULT false"),  # a later row of the same key won
+)
+
+
+def raw_table_ddl(spec: SourceSpec, schema: str = "raw") -> str:
+    """CREATE TABLE statement of a source's raw table."""
+    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in spec.columns]
+    columns += [f"{name} {sql_type}" for name, sql_type in spec.extra_columns]
+    columns += [f"{name} {sql_type}" for name, sql_type in BOOKKEEPING]
+    body = ",\n    ".join(columns)
+    return f"CREATE TABLE IF NOT EXISTS {schema}.{spec.name} (\n    {body}\n)"

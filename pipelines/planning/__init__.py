@@ -1,0 +1,1 @@
+"""Planning computations as plain functions: distances, coverage, the siting optimiser."""

@@ -1,0 +1,111 @@
+"""Every setting of the product, read once from the environment.
+
+All data paths derive from ``WSI_DATA_DIR`` so that a test, a benchmark or a user can
+point the whole product at another folder. The committed reference data (Beijing
+divisions) lives in the repository and is found independently of the data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("communities", "stations", "usage", "hotline", "drives", "candidate_sites")
+CRS_CHOICES = ("wgs84", "gcj02", "bd09")
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _source_crs() -> dict[str, str]:
+    """``WSI_CRS_<SOURCE>=gcj02`` declares the coordinate system a source's exports use."""
+    crs = {}
+    for source in SOURCES:
+        value = os.environ.get(f"WSI_CRS_{source.upper()}", "wgs84").strip().lower()
+        if value not in CRS_CHOICES:
+            raise ValueError(f"WSI_CRS_{source.upper()}={value!r}: expected one of {CRS_CHOICES}")
+        crs[source] = value
+    return crs
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    coverage_radius_m: float = 1000.0
+    pseudonym_key: str | None = None
+    siting_k: int = 10
+    siting_time_limit_s: float = 10.0
+    source_crs: dict[str, str] = field(default_factory=dict)
+    map_tiles_url: str | None = None
+    reference_dir: Path = REPO_ROOT / "data" / "reference"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("WSI_DATA_DIR", REPO_ROOT / "data")).resolve()
+        return cls(
+            data_dir=data_dir,
+            coverage_radius_m=_env_float("WSI_COVERAGE_RADIUS_M", 1000.0),
+            pseudonym_key=os.environ.get("WSI_PSEUDONYM_KEY") or None,
+            siting_k=_env_int("WSI_SITING_K", 10),
+            siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
+            source_crs=_source_crs(),
+            map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+        )
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.data_dir / "serving"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.serving_dir / "current.duckdb"
+
+    @property
+    def previous_snapshot_path(self) -> Path:
+        return self.serving_dir / "previous.duckdb"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / ".secret"
+
+    @property
+    def users_path(self) -> Path:
+        return self.data_dir / "users.json"
+
+    @property
+    def divisions_csv(self) -> Path:
+        return self.reference_dir / "beijing_divisions_2023.csv"
+
+    @property
+    def districts_geojson(self) -> Path:
+        return self.reference_dir / "beijing_districts_wgs84.geojson"
+
+    def crs_for(self, source: str) -> str:
+        return self.source_crs.get(source, "wgs84")
+
+
+def get_settings() -> Settings:
+    """The settings as the environment gives them now (cheap; not cached, so tests can
+    point ``WSI_DATA_DIR`` elsewhere with ``monkeypatch.setenv``)."""
+    return Settings.from_env()
