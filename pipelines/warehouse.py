@@ -44,7 +44,7 @@ META_DDL = (
         row_number INTEGER NOT NULL,
         column_name VARCHAR,
         reason VARCHAR NOT NULL,
-        raw_values VARCHAR             -- JSON object of the row's cells, personal ones pseudonymised
+        raw_values VARCHAR  -- JSON of the row's cells, personal ones pseudonymised
     )
     """,
 )

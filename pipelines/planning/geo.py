@@ -15,7 +15,9 @@ EARTH_RADIUS_M = 6_371_008.8
 
 def haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Haversine distance in metres; arguments broadcast like numpy arrays (degrees)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
+    lat1, lon1, lat2, lon2 = (
+        np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2)
+    )
     a = (
         np.sin((lat2 - lat1) / 2) ** 2
         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
@@ -43,13 +45,17 @@ def pairs_within(
         return empty, empty, np.empty(0)
     # a small slack so that rounding never drops a pair at exactly R; the haversine
     # filter below decides
-    chord = 2 * np.sin(min(radius_m * (1 + 1e-9) + 1e-6, np.pi * EARTH_RADIUS_M) / (2 * EARTH_RADIUS_M))
+    chord = 2 * np.sin(
+        min(radius_m * (1 + 1e-9) + 1e-6, np.pi * EARTH_RADIUS_M) / (2 * EARTH_RADIUS_M)
+    )
     sparse = cKDTree(a).sparse_distance_matrix(cKDTree(b), chord, output_type="ndarray")
     i = sparse["i"].astype(np.int64)
     j = sparse["j"].astype(np.int64)
     dist = haversine_m(
-        np.asarray(lat_a, float)[i], np.asarray(lon_a, float)[i],
-        np.asarray(lat_b, float)[j], np.asarray(lon_b, float)[j],
+        np.asarray(lat_a, float)[i],
+        np.asarray(lon_a, float)[i],
+        np.asarray(lat_b, float)[j],
+        np.asarray(lon_b, float)[j],
     )
     keep = dist <= radius_m
     i, j, dist = i[keep], j[keep], dist[keep]
