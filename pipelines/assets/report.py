@@ -1,5 +1,70 @@
-"""Dagster definitions for the report step (being built)."""
+"""Dagster definitions for the report step: ``monthly_report``, one partition a month.
+
+A partition writes the city's report for its month from the published snapshot. A
+month the snapshot has no figures for (before the data starts, or a month not yet
+loaded) is skipped, not failed: the asset is then not materialised for that
+partition and the log says why, so a backfill over the whole range stays green
+while showing exactly which months have a report.
+"""
+
+# no `from __future__ import annotations` here: Dagster reads the `context` annotation
+# at definition time and rejects it as a string
+from collections.abc import Iterator
+from datetime import date
 
 import dagster as dg
 
-defs = dg.Definitions()
+from pipelines.report import MonthWithoutData, write_report
+from pipelines.report import formatting as f
+from pipelines.settings import get_settings
+
+monthly_partitions = dg.MonthlyPartitionsDefinition(
+    start_date="2023-01-01", end_offset=1, timezone="Asia/Shanghai"
+)
+
+
+@dg.asset(
+    partitions_def=monthly_partitions,
+    deps=[dg.AssetKey("serving_snapshot")],
+    group_name="report",
+    kinds={"html", "pdf"},
+    output_required=False,
+    description="月度报告: the leadership brief of a month (HTML, and PDF via chromium).",
+)
+def monthly_report(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+    settings = get_settings()
+    month = date.fromisoformat(context.partition_key)
+    try:
+        files = write_report(settings.snapshot_path, settings.reports_dir, month)
+    except MonthWithoutData as error:
+        context.log.warning(f"no report for {month:%Y-%m}: {error}; partition skipped")
+        return
+    if files.pdf is None:
+        context.log.warning(f"PDF skipped for {month:%Y-%m}: {files.pdf_skipped}")
+    kpi = files.report.kpi
+    preview = "\n".join(
+        (
+            f"**{files.report.scope.name} {f.month_label(month)}**",
+            "",
+            "| 指标 | 本月 |",
+            "|---|---|",
+            f"| 服务人次 | {f.count(kpi['visits'])} |",
+            f"| 在运营驿站 | {f.count(kpi['active_stations'])} |",
+            f"| 驿站覆盖率 | {f.percent(kpi['coverage_rate'])} |",
+            f"| 热线工单 | {f.count(kpi['calls'])} |",
+            f"| 新入会人数 | {f.count(kpi['enrolled'])} |",
+        )
+    )
+    metadata: dict[str, dg.MetadataValue | int] = {
+        "html": dg.MetadataValue.path(str(files.html)),
+        "html_bytes": files.html.stat().st_size,
+        "preview": dg.MetadataValue.md(preview),
+    }
+    if files.pdf is not None:
+        metadata["pdf"] = dg.MetadataValue.path(str(files.pdf))
+    else:
+        metadata["pdf_skipped"] = dg.MetadataValue.text(files.pdf_skipped or "")
+    yield dg.MaterializeResult(metadata=metadata)
+
+
+defs = dg.Definitions(assets=[monthly_report])
