@@ -1,0 +1,155 @@
+"""Publish the marts as the read-only serving snapshot, ``<data>/serving/current.duckdb``.
+
+Every table of the ``marts`` schema is copied into a new DuckDB file under a temporary
+name, with a ``snapshot_info`` table (build time, radius, months, the files loaded and
+their sha256). The file is checkpointed, closed and fsynced, then moved onto
+``current.duckdb`` with ``os.replace``; the one before stays as ``previous.duckdb``. A
+reader that holds the old file open keeps reading it (POSIX keeps a replaced file alive
+for its open handles), a new connection sees the new one, and a publish that fails or
+is killed before the replace leaves ``current.duckdb`` as it was.
+
+Marts hold no raw rows and no personal data (pseudonyms included); as a last guard a
+table with a personal column is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from pipelines.ingest.specs import SPECS
+from pipelines.settings import Settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: column names that must never reach the snapshot
+PERSONAL_COLUMNS = frozenset(c.name for s in SPECS.values() for c in s.columns if c.personal)
+_TEMP_PREFIX = ".publishing-"
+
+
+def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the ``marts`` schema of the connection's database, sorted."""
+    rows = con.execute(
+        """
+        SELECT table_name FROM information_schema.tables
+        WHERE table_schema = 'marts' AND table_catalog = current_database()
+        ORDER BY table_name
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def latest_complete_month(latest_record: dt.date | None) -> dt.date | None:
+    """The last month whose last day is on or before the latest record date, else the
+    month before (first days of months)."""
+    if latest_record is None:
+        return None
+    first = latest_record.replace(day=1)
+    next_first = (first + dt.timedelta(days=32)).replace(day=1)
+    if latest_record == next_first - dt.timedelta(days=1):
+        return first
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def snapshot_info(
+    con: duckdb.DuckDBPyConnection, settings: Settings, built_at: dt.datetime
+) -> list[tuple[str, str]]:
+    """The ``snapshot_info`` rows: (key, value)."""
+    first, last = con.execute("SELECT min(month), max(month) FROM staging.stg_months").fetchall()[0]
+    latest = con.execute(
+        """
+        SELECT max(d) FROM (
+            SELECT max(occurred_at)::DATE AS d FROM staging.stg_usage
+            UNION ALL SELECT max(received_at)::DATE FROM staging.stg_hotline
+            UNION ALL SELECT max(held_on) FROM staging.stg_drives
+        )
+        """
+    ).fetchall()[0][0]
+    complete = latest_complete_month(latest)
+    info = [
+        ("built_at", built_at.isoformat(timespec="seconds")),
+        ("coverage_radius_m", f"{settings.coverage_radius_m:g}"),
+        ("first_month", first.isoformat() if first else ""),
+        ("last_month", last.isoformat() if last else ""),
+        ("latest_complete_month", complete.isoformat() if complete else ""),
+    ]
+    files = con.execute(
+        "SELECT path, sha256 FROM meta.ingest_files WHERE status = 'loaded' ORDER BY path"
+    ).fetchall()
+    return info + [(f"source_file:{path}", sha or "") for path, sha in files]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def publish_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    built_at: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Write the marts of the working database ``con`` into a new snapshot file and
+    atomically make it ``settings.snapshot_path``. Returns the row count per table."""
+    serving = settings.serving_dir
+    serving.mkdir(parents=True, exist_ok=True)
+    for stale in serving.glob(f"{_TEMP_PREFIX}*"):  # left by a publish that was killed
+        stale.unlink(missing_ok=True)
+    built_at = built_at or dt.datetime.now(SHANGHAI)
+    temp = serving / f"{_TEMP_PREFIX}{uuid.uuid4().hex}.duckdb"
+    counts: dict[str, int] = {}
+    attached = False
+    try:
+        con.execute(f"ATTACH '{temp}' AS snapshot")
+        attached = True
+        for table in published_tables(con):
+            columns = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                    "'marts' AND table_name = ? AND table_catalog = current_database()",
+                    [table],
+                ).fetchall()
+            }
+            if columns & PERSONAL_COLUMNS:
+                raise ValueError(f"marts.{table} has personal columns {columns & PERSONAL_COLUMNS}")
+            con.execute(f"CREATE TABLE snapshot.main.{table} AS SELECT * FROM marts.{table}")
+            counts[table] = con.execute(f"SELECT count(*) FROM snapshot.main.{table}").fetchall()[
+                0
+            ][0]
+        con.execute(
+            "CREATE TABLE snapshot.main.snapshot_info (key VARCHAR PRIMARY KEY, value VARCHAR)"
+        )
+        info = snapshot_info(con, settings, built_at)
+        con.executemany("INSERT INTO snapshot.main.snapshot_info VALUES (?, ?)", info)
+        counts["snapshot_info"] = len(info)
+        con.execute("CHECKPOINT snapshot")
+        con.execute("DETACH snapshot")
+        attached = False
+        _fsync(temp)
+        current, previous = settings.snapshot_path, settings.previous_snapshot_path
+        if current.exists():
+            # keep the old snapshot as previous.duckdb without a moment with no current
+            keep = serving / f"{_TEMP_PREFIX}previous-{uuid.uuid4().hex}.duckdb"
+            os.link(current, keep)
+            os.replace(keep, previous)
+        os.replace(temp, current)
+        _fsync(serving)
+    except BaseException:
+        if attached:
+            con.execute("DETACH snapshot")
+        _remove(temp)
+        raise
+    return counts

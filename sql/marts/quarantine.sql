@@ -1,0 +1,23 @@
+-- Rejected rows (published): file, row number (as a person sees it in Excel), column,
+-- reason code and the original cells, so that an export can be fixed and dropped again.
+-- Nothing personal is published, not even pseudonyms: the cells of personal columns
+-- (worker_ref, caller_phone) are removed from raw_values under any header they may be
+-- written as (variable personal_headers, from the source specs), compared as headers
+-- are matched: spaces removed, case folded, a trailing unit in brackets ignored.
+SELECT
+    path,
+    source,
+    row_number,
+    column_name,
+    reason,
+    CASE WHEN json_valid(raw_values) THEN to_json(map_from_entries(list_filter(
+        map_entries(CAST(raw_values::JSON AS MAP(VARCHAR, VARCHAR))),
+        lambda e: NOT list_contains(
+            getvariable('personal_headers'),
+            lower(regexp_replace(
+                regexp_replace(e.key, '[\(（\[【][^\(（\[【]*[\)）\]】]\s*$', ''),
+                '[\s　]', '', 'g'))
+        )
+    )))::VARCHAR END AS raw_values
+FROM meta.quarantine
+ORDER BY path, row_number, column_name

@@ -1,0 +1,72 @@
+-- Membership drives (入会活动), placed in a scope (metrics.md: a drive belongs to its
+-- community, else its subdistrict, else its district). A known community code decides
+-- everything, even when the subdistrict/district text disagrees (data contract). Else
+-- the texts are matched to the communities reference names, tolerant of suffixes
+-- (拱辰街道 = 拱辰, 南口地区 = 南口镇, 房山区 = 房山): the district by name, then the
+-- subdistrict by name within that district (or city-wide when the district is unknown);
+-- a name that matches two places matches none. Unplaced drives count at city level only.
+WITH drives AS (
+    SELECT
+        *,
+        regexp_replace(trim(district), '(区|县)$', '') AS district_key,
+        regexp_replace(trim(subdistrict), '(街道办事处|地区办事处|办事处|街道|地区|镇|乡)$', '')
+            AS subdistrict_key
+    FROM raw.drives
+    WHERE NOT _superseded
+),
+districts AS (
+    SELECT
+        regexp_replace(trim(district), '(区|县)$', '') AS district_key,
+        min(district_code) AS district_code
+    FROM (SELECT DISTINCT district, district_code FROM staging.stg_communities)
+    GROUP BY 1
+    HAVING count(DISTINCT district_code) = 1
+),
+subdistricts AS (
+    SELECT DISTINCT
+        district_code,
+        subdistrict_code,
+        regexp_replace(trim(subdistrict), '(街道办事处|地区办事处|办事处|街道|地区|镇|乡)$', '')
+            AS subdistrict_key
+    FROM staging.stg_communities
+),
+subdistricts_in_district AS (
+    SELECT district_code, subdistrict_key, min(subdistrict_code) AS subdistrict_code
+    FROM subdistricts
+    GROUP BY ALL
+    HAVING count(DISTINCT subdistrict_code) = 1
+),
+subdistricts_in_city AS (
+    SELECT
+        subdistrict_key,
+        min(subdistrict_code) AS subdistrict_code,
+        min(district_code) AS district_code
+    FROM subdistricts
+    GROUP BY ALL
+    HAVING count(DISTINCT subdistrict_code) = 1
+)
+SELECT
+    d.drive_id,
+    date_trunc('month', d.held_on)::DATE AS month,
+    d.held_on,
+    d.district AS district_text,
+    d.subdistrict AS subdistrict_text,
+    c.community_code,
+    CASE
+        WHEN c.community_code IS NOT NULL THEN c.subdistrict_code
+        WHEN dm.district_code IS NOT NULL THEN sd.subdistrict_code
+        ELSE sc.subdistrict_code
+    END AS subdistrict_code,
+    coalesce(c.district_code, dm.district_code, sc.district_code) AS district_code,
+    d.venue,
+    d.organizer,
+    d.platform,
+    d.worker_type,
+    d.reached,
+    d.enrolled
+FROM drives AS d
+LEFT JOIN staging.stg_communities AS c ON c.community_code = d.community_code
+LEFT JOIN districts AS dm ON dm.district_key = d.district_key
+LEFT JOIN subdistricts_in_district AS sd
+    ON sd.district_code = dm.district_code AND sd.subdistrict_key = d.subdistrict_key
+LEFT JOIN subdistricts_in_city AS sc ON sc.subdistrict_key = d.subdistrict_key
