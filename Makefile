@@ -17,6 +17,7 @@ run: setup
 		$(PY) -m pipelines demo-data --scale $(SCALE) --seed $(SEED); \
 	fi
 	$(PY) -m pipelines run
+	$(PY) -m pipelines report --latest
 	$(PY) -m dashboards users demo
 	@echo "Dashboard: http://127.0.0.1:8050"
 	$(PY) -m dashboards --host 127.0.0.1 --port 8050

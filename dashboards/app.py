@@ -1,0 +1,223 @@
+"""The Dash application: the shell around the pages (header, navigation, language
+toggle, the month and scope pickers every page reads) and the report download route.
+
+``create_app(settings)`` builds it; pages register themselves from
+``dashboards/pages/`` (see that package's docstring). Every query goes through
+:mod:`dashboards.data`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+from flask import abort, send_file
+
+from dashboards import data
+from dashboards.components import T, grid_options
+from dashboards.components.downloads import register_download_callback
+from dashboards.i18n import STRINGS, help_text, month_label, t
+from pipelines.settings import Settings, get_settings
+
+HERE = Path(__file__).resolve().parent
+
+
+def _shell() -> html.Div:
+    picker = {"clearable": True, "searchable": True, "className": "picker"}
+    return html.Div(
+        [
+            dcc.Store(id="lang", storage_type="local"),
+            dcc.Store(id="scope"),
+            html.Header(
+                [
+                    html.H1(T("app.title")),
+                    html.Nav(id="nav"),
+                    html.Span(id="built-at", className="built-at"),
+                    html.Button(t("app.lang_toggle"), id="lang-toggle", className="btn lang"),
+                ],
+                className="topbar",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            T("filter.month"),
+                            dcc.Dropdown(id="month", clearable=False, className="picker"),
+                        ]
+                    ),
+                    html.Label([T("filter.district"), dcc.Dropdown(id="district", **picker)]),
+                    html.Label([T("filter.subdistrict"), dcc.Dropdown(id="subdistrict", **picker)]),
+                    html.Label([T("filter.community"), dcc.Dropdown(id="community", **picker)]),
+                ],
+                className="filters",
+                id="filters",
+            ),
+            html.Main(dash.page_container),
+        ]
+    )
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """The dashboard for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    data.configure(settings)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        title=t("app.title"),
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        update_title=None,
+    )
+    app.layout = _shell
+    _register_shell_callbacks(app)
+    register_download_callback(app)
+    app.server.config["WSI_SETTINGS"] = settings
+
+    @app.server.route("/reports/<name>")
+    def report(name: str):
+        # only files the viewer may see for any month; never a path outside the folder
+        for path in data.report_files(data.current_viewer()):
+            if path.name == name:
+                mimetype = "application/pdf" if name.endswith(".pdf") else "text/html"
+                return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".pdf"))
+        abort(404)
+
+    return app
+
+
+def _options(viewer: data.Viewer, level: str, parent: str | None) -> list[dict]:
+    df = data.scope_options(viewer, level, parent)
+    return [{"label": n, "value": c} for c, n in df.iter_rows()]
+
+
+def _register_shell_callbacks(app: Dash) -> None:
+    """The shell's callbacks, on this app (not Dash's global list, which the first app
+    created in a process would take for itself)."""
+
+    @app.callback(
+        Output("lang", "data"),
+        Input("lang-toggle", "n_clicks"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )
+    def toggle_language(_: int, lang: str | None) -> str:
+        return "zh" if lang == "en" else "en"
+
+    @app.callback(
+        Output({"type": "i18n", "kind": ALL, "key": ALL, "n": ALL}, "children"),
+        Input("lang", "data"),
+        Input("_pages_location", "pathname"),
+    )
+    def translate(lang: str | None, _: str) -> list[str]:
+        ids = [o["id"] for o in ctx.outputs_list]
+        return [(help_text if i["kind"] == "help" else t)(i["key"], lang) for i in ids]
+
+    @app.callback(
+        Output({"type": "grid", "name": ALL}, "dashGridOptions"),
+        Input("lang", "data"),
+        Input("_pages_location", "pathname"),
+    )
+    def grid_language(lang: str | None, _: str) -> list[dict]:
+        return [grid_options(lang) for _ in ctx.outputs_list]
+
+    @app.callback(
+        Output("nav", "children"),
+        Output("lang-toggle", "children"),
+        Output("built-at", "children"),
+        Output("filters", "style"),
+        Input("lang", "data"),
+        Input("_pages_location", "pathname"),
+    )
+    def header(lang: str | None, pathname: str | None):
+        links, filters = [], True
+        for page in dash.page_registry.values():
+            active = page["path"] == (pathname or "/")
+            if active:
+                filters = page.get("filters", True)
+            key = page.get("i18n_key")
+            name = t(key, lang) if key in STRINGS else page["name"]
+            css = "nav-link active" if active else "nav-link"
+            links.append(dcc.Link(name, href=page["relative_path"], className=css))
+        built = ""
+        if data.available():
+            value = data.snapshot_info(data.current_viewer()).get("built_at", "")
+            built = f"{t('app.built_at', lang)} {value[:16].replace('T', ' ')}" if value else ""
+        return links, t("app.lang_toggle", lang), built, None if filters else {"display": "none"}
+
+    @app.callback(
+        Output("month", "options"),
+        Output("month", "value"),
+        Input("lang", "data"),
+        Input("_pages_location", "pathname"),
+        State("month", "value"),
+    )
+    def month_options(lang: str | None, _: str, current: str | None):
+        if not data.available():
+            return [], None
+        viewer = data.current_viewer()
+        months = data.months(viewer)
+        options = [{"label": month_label(m, lang), "value": m.isoformat()} for m in months[::-1]]
+        values = {o["value"] for o in options}
+        if current not in values:
+            default = data.default_month(viewer)
+            current = default.isoformat() if default else (options[0]["value"] if options else None)
+        return options, current
+
+    @app.callback(
+        Output("district", "options"),
+        Output("district", "placeholder"),
+        Input("lang", "data"),
+        Input("_pages_location", "pathname"),
+    )
+    def district_options(lang: str | None, _: str):
+        if not data.available():
+            return [], t("filter.all_city", lang)
+        return _options(data.current_viewer(), "district", None), t("filter.all_city", lang)
+
+    @app.callback(
+        Output("subdistrict", "options"),
+        Output("subdistrict", "value"),
+        Output("subdistrict", "placeholder"),
+        Input("district", "value"),
+        Input("lang", "data"),
+        State("subdistrict", "value"),
+    )
+    def subdistrict_options(district: str | None, lang: str | None, current: str | None):
+        if not district or not data.available():
+            return [], None, t("filter.all", lang)
+        options = _options(data.current_viewer(), "subdistrict", district)
+        keep = current if current in {o["value"] for o in options} else None
+        return options, keep, t("filter.all", lang)
+
+    @app.callback(
+        Output("community", "options"),
+        Output("community", "value"),
+        Output("community", "placeholder"),
+        Input("subdistrict", "value"),
+        Input("lang", "data"),
+        State("community", "value"),
+    )
+    def community_options(subdistrict: str | None, lang: str | None, current: str | None):
+        if not subdistrict or not data.available():
+            return [], None, t("filter.all", lang)
+        options = _options(data.current_viewer(), "community", subdistrict)
+        keep = current if current in {o["value"] for o in options} else None
+        return options, keep, t("filter.all", lang)
+
+    @app.callback(
+        Output("scope", "data"),
+        Input("district", "value"),
+        Input("subdistrict", "value"),
+        Input("community", "value"),
+    )
+    def scope(district: str | None, subdistrict: str | None, community: str | None) -> str:
+        """The most specific scope picked (the viewer's own scope when nothing is)."""
+        picked = community or subdistrict or district
+        if not data.available():
+            raise PreventUpdate
+        return data.current_viewer().allowed(picked)

@@ -1,0 +1,68 @@
+"""入会 Membership: drives, reached, enrolled and the enrolment rate by platform and
+month, and cumulative enrolment."""
+
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Input, Output, callback, html
+
+from dashboards import data, figures
+from dashboards.components import (
+    context,
+    download_bar,
+    download_params,
+    graph,
+    grid,
+    grid_columns,
+    no_data,
+    page_header,
+    rows,
+    section,
+    table,
+)  # fmt: skip
+
+dash.register_page(__name__, path="/membership", order=5, name="入会", i18n_key="page.membership")
+
+
+def layout(**_):
+    if not data.available():
+        return no_data()
+    return html.Div(
+        [
+            page_header("page.membership"),
+            section("membership.by_platform", graph("membership-platforms"), help_key="drives"),
+            section("membership.cumulative", graph("membership-cumulative"),
+                    help_key="cumulative"),
+            section("membership.by_month", graph("membership-months"), help_key="drives",
+                    wide=True),
+            section("membership.table", table("membership-table", 320), download_bar("drives"),
+                    help_key="drives", wide=True),
+        ],
+        className="grid",
+    )  # fmt: skip
+
+
+@callback(
+    Output("membership-platforms", "figure"),
+    Output("membership-cumulative", "figure"),
+    Output("membership-months", "figure"),
+    Output(grid("membership-table"), "rowData"),
+    Output(grid("membership-table"), "columnDefs"),
+    Output(download_params("drives"), "data"),
+    Input("lang", "data"),
+    Input("month", "value"),
+    Input("scope", "data"),
+)
+def update(lang, month, scope):
+    viewer, month, scope = context(month, scope)
+    drives = data.drives_by_platform(viewer, scope, month)
+    this_month = drives.filter(pl.col("month") == month).sort("enrolled", descending=True)
+    return (
+        figures.platforms(this_month, lang),
+        figures.cumulative(data.cumulative_enrolment(viewer, scope), lang),
+        figures.stacked_over_months(drives, "platform", "enrolled", lang, "platform"),
+        rows(drives, lang),
+        grid_columns(drives, lang),
+        {"scope": scope, "month": month.isoformat()},
+    )

@@ -1,0 +1,80 @@
+"""数据质量 Data quality: the files loaded and rejected with their messages, rows
+quarantined by reason per source and month, and the row-accounting check per file."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, html
+
+from dashboards import data, figures
+from dashboards.components import (
+    T,
+    context,
+    download_bar,
+    graph,
+    grid,
+    grid_columns,
+    no_data,
+    page_header,
+    rows,
+    section,
+    table,
+)  # fmt: skip
+from dashboards.i18n import t
+
+dash.register_page(
+    __name__, path="/quality", order=7, name="数据质量", i18n_key="page.quality", filters=False
+)
+
+
+def layout(**_):
+    if not data.available():
+        return no_data()
+    return html.Div(
+        [
+            page_header("page.quality"),
+            html.P(T("quality.equation"), className="lead"),
+            section("quality.files", table("quality-files", 360), download_bar("ingest_files"),
+                    help_key="quality", wide=True),
+            section("quality.by_reason", graph("quality-reasons"), table("quality-summary", 300),
+                    download_bar("quarantine_summary"), help_key="quality", wide=True),
+            section("quality.rows", table("quality-rows", 360), download_bar("quarantine_rows"),
+                    help_key="quality", wide=True),
+        ],
+        className="grid",
+    )  # fmt: skip
+
+
+@callback(
+    Output(grid("quality-files"), "rowData"),
+    Output(grid("quality-files"), "columnDefs"),
+    Output("quality-reasons", "figure"),
+    Output(grid("quality-summary"), "rowData"),
+    Output(grid("quality-summary"), "columnDefs"),
+    Output(grid("quality-rows"), "rowData"),
+    Output(grid("quality-rows"), "columnDefs"),
+    Input("lang", "data"),
+)
+def update(lang):
+    viewer, _, _ = context(None, None)
+    files = data.ingest_files(viewer)
+    summary = data.quarantine_summary(viewer)
+    rejected = data.quarantine_rows(viewer)
+    file_columns = grid_columns(files, lang, ("path",))
+    for spec in file_columns:
+        if spec["field"] == "balanced":
+            spec["cellRenderer"] = "agCheckboxCellRenderer"
+        if spec["field"] == "status":
+            spec["cellClassRules"] = {"rejected": "params.value === 'rejected'"}
+        if spec["field"] == "message":
+            spec["flex"] = 1
+            spec["minWidth"] = 280
+    if not viewer.is_city:
+        note = figures.empty(lang)
+        note.layout.annotations[0].text = t("quality.city_only", lang)
+        return [], [], note, [], [], [], []
+    return (
+        rows(files, lang), file_columns, figures.quarantine_reasons(summary, lang),
+        rows(summary, lang), grid_columns(summary, lang), rows(rejected, lang),
+        grid_columns(rejected, lang, ("path",)),
+    )  # fmt: skip
