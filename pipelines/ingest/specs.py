@@ -8,8 +8,11 @@ columns plus the bookkeeping columns of :data:`BOOKKEEPING`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
+
+import polars as pl
 
 from pipelines import vocabulary as vocab
 
@@ -48,6 +51,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RowCheck:
+    """A rule across the typed columns of one row: a row where ``fails()`` is true is
+    quarantined with ``reason`` against ``column``."""
+
+    reason: str
+    column: str
+    fails: Callable[[], pl.Expr]
+
+
+@dataclass(frozen=True)
 class SourceSpec:
     name: str
     columns: tuple[Column, ...]
@@ -67,6 +80,12 @@ class SourceSpec:
     unmatched_community: Literal["quarantine", "keep"] = "keep"
     description: str = ""
     extra_columns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: rules across columns, checked after every value parsed
+    checks: tuple[RowCheck, ...] = ()
+    #: (datetime column, boolean extra column) set true where only a date was written
+    date_only_flag: tuple[str, str] | None = None
+    #: column holding a station id that must be in the loaded station registry
+    station_column: str | None = None
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -120,7 +139,9 @@ STATIONS = SourceSpec(
     (
         Column("station_id", "text", ("驿站编号", "编号"), required=True),
         Column("station_name", "text", ("驿站名称", "名称"), required=True),
-        Column("station_type", "enum", ("驿站类型", "类型"), required=True, enum=vocab.STATION_TYPE),
+        Column(
+            "station_type", "enum", ("驿站类型", "类型"), required=True, enum=vocab.STATION_TYPE
+        ),
         Column("host_org", "text", ("依托单位", "承建单位")),
         Column("address", "text", ("地址", "详细地址")),
         Column("community_code", "code", ("社区代码",)),
@@ -155,6 +176,8 @@ USAGE = SourceSpec(
     description="Station usage (驿站服务记录): one row per visit, or per daily tally.",
     # is_tally: occurred_at was written as a bare date (a daily tally)
     extra_columns=(("is_tally", "BOOLEAN"),),
+    date_only_flag=("occurred_at", "is_tally"),
+    station_column="station_id",
 )
 
 HOTLINE = SourceSpec(
@@ -179,6 +202,18 @@ HOTLINE = SourceSpec(
     description="Hotline tickets (热线工单), one row per call or message.",
     # community_code: the community the free text matched (NULL when unmatched/ambiguous)
     extra_columns=(("community_code", "VARCHAR"),),
+    checks=(
+        RowCheck(
+            "missing_resolved_at",
+            "resolved_at",
+            lambda: (pl.col("status") == "resolved") & pl.col("resolved_at").is_null(),
+        ),
+        RowCheck(
+            "resolved_before_received",
+            "resolved_at",
+            lambda: pl.col("resolved_at") < pl.col("received_at"),
+        ),
+    ),
 )
 
 DRIVES = SourceSpec(
@@ -198,6 +233,11 @@ DRIVES = SourceSpec(
     ),
     key="drive_id",
     description="Membership drives (入会活动), one row per drive.",
+    checks=(
+        RowCheck(
+            "enrolled_exceeds_reached", "enrolled", lambda: pl.col("enrolled") > pl.col("reached")
+        ),
+    ),
 )
 
 CANDIDATE_SITES = SourceSpec(
@@ -220,6 +260,28 @@ CANDIDATE_SITES = SourceSpec(
 SPECS: dict[str, SourceSpec] = {
     s.name: s for s in (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES)
 }
+
+#: optional community boundaries, ``landing/boundaries/*.geojson``: a FeatureCollection
+#: whose features carry ``properties.community_code``; one row per feature, the geometry
+#: kept as GeoJSON text. Not one of the six exports, so not in :data:`SPECS`.
+BOUNDARIES = SourceSpec(
+    "boundaries",
+    (
+        Column("community_code", "code", ("社区代码",), required=True),
+        Column("geometry", "text", required=True),
+    ),
+    key="community_code",
+    description="Community boundaries (GeoJSON polygons), one row per community.",
+    checks=(
+        RowCheck(
+            "bad_coordinates",
+            "geometry",
+            lambda: (
+                ~pl.col("geometry").str.json_path_match("$.type").is_in(["Polygon", "MultiPolygon"])
+            ),
+        ),
+    ),
+)
 
 #: bookkeeping columns every raw table carries
 BOOKKEEPING: tuple[tuple[str, str], ...] = (

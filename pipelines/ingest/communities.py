@@ -1,0 +1,62 @@
+"""Matching a community written in an export (a code, an official name or a short form)
+to the loaded communities, by the data contract's three steps."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+MATCHED, UNMATCHED, AMBIGUOUS = "matched", "unmatched", "ambiguous"
+_CODE = re.compile(r"^\d{12}$")
+
+
+def short_form(name: str) -> str:
+    """Step 2's form: a trailing 居民委员会/居委会 removed, 村民委员会/村委会 → 村."""
+    for suffix in ("居民委员会", "居委会"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    for suffix in ("村民委员会", "村委会"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix) + "村"
+    return name
+
+
+def bare_form(name: str) -> str:
+    """Step 3's form: the short form without a trailing 社区 or 村."""
+    short = short_form(name)
+    for suffix in ("社区", "村"):
+        if short.endswith(suffix):
+            return short.removesuffix(suffix)
+    return short
+
+
+class CommunityMatcher:
+    """The loaded communities, indexed for the three matching steps."""
+
+    def __init__(self, communities: list[tuple[str, str]]) -> None:
+        self.codes = {code for code, _ in communities}
+        self._steps: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(3)]
+        for code, name in communities:
+            name = (name or "").strip()
+            for step, form in zip(
+                self._steps, (name, short_form(name), bare_form(name)), strict=True
+            ):
+                if form:
+                    step[form].add(code)
+
+    def match(self, written: str) -> tuple[str | None, str]:
+        """(code, matched) or (None, unmatched | ambiguous)."""
+        written = re.sub(
+            r"^(\d{12})\.0*$", r"\1", written.strip()
+        )  # a code Excel stored as a number
+        if _CODE.match(written):
+            return (written, MATCHED) if written in self.codes else (None, UNMATCHED)
+        for step, form in zip(
+            self._steps, (written, short_form(written), bare_form(written)), strict=True
+        ):
+            found = step.get(form, set()) if form else set()
+            if len(found) == 1:
+                return next(iter(found)), MATCHED
+            if len(found) > 1:
+                return None, AMBIGUOUS
+        return None, UNMATCHED

@@ -1,0 +1,382 @@
+"""The bad-input corpus (tests/fixtures/bad_inputs): every case is ingested against the
+reference communities and stations, and each of its files must end exactly as written
+here: status, rows read / loaded / quarantined / superseded, and the quarantine reasons."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.ingest.engine import ingest_source
+from pipelines.settings import SOURCES, get_settings
+from pipelines.warehouse import create_schema
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_inputs"
+
+# file → (status, read, loaded, quarantined, superseded, {reason: count}, message fragment)
+CASES: dict[str, dict[str, tuple]] = {
+    "utf8_bom": {"usage/bom.csv": ("loaded", 2, 2, 0, 0, {}, None)},
+    "gb18030_short": {"usage/gbk.csv": ("loaded", 1, 1, 0, 0, {}, None)},
+    "gbk_stations": {"stations/gbk.csv": ("loaded", 2, 2, 0, 0, {}, None)},
+    "mixed_encoding": {
+        "usage/mixed.csv": ("rejected", 0, 0, 0, 0, {}, "mixed encodings: lines 1–2 are UTF-8")
+    },
+    "utf16_tab_txt": {"usage/unicode_export.txt": ("loaded", 2, 2, 0, 0, {}, None)},
+    "gb18030_invalid_bytes": {
+        "usage/broken_gbk.csv": (
+            "rejected",
+            0,
+            0,
+            0,
+            0,
+            {},
+            "broken_gbk.csv: neither UTF-8 nor GB18030 text: undecodable bytes on line 3",
+        )
+    },
+    "binary_junk": {"usage/junk.csv": ("rejected", 0, 0, 0, 0, {}, "junk.csv: not a text file")},
+    "empty_file": {"usage/empty.csv": ("rejected", 0, 0, 0, 0, {}, "empty.csv: the file is empty")},
+    "blank_lines_only": {"usage/blank.csv": ("rejected", 0, 0, 0, 0, {}, "the file is empty")},
+    "header_only": {"usage/header_only.csv": ("loaded", 0, 0, 0, 0, {}, None)},
+    "semicolon_csv": {"hotline/semicolon.csv": ("loaded", 2, 2, 0, 0, {}, None)},
+    "tab_csv": {"drives/tabs.tsv": ("loaded", 2, 2, 0, 0, {}, None)},
+    "hyperlink_cells": {
+        "candidate_sites/links.csv": ("loaded", 3, 2, 1, 0, {"bad_number": 1}, None)
+    },
+    "duplicate_headers": {
+        "stations/dup.csv": (
+            "rejected",
+            2,
+            0,
+            0,
+            0,
+            {},
+            "dup.csv: duplicate columns: 驿站编号 and 编号",
+        )
+    },
+    "missing_required_column": {
+        "usage/no_service.csv": (
+            "rejected",
+            3,
+            0,
+            0,
+            0,
+            {},
+            "no_service.csv: required column missing: service",
+        )
+    },
+    "title_rows": {"communities/titled.csv": ("loaded", 2, 1, 1, 0, {"bad_number": 1}, None)},
+    "header_units_and_spaces": {"candidate_sites/units.csv": ("loaded", 1, 1, 0, 0, {}, None)},
+    "ragged_and_blank_rows": {"usage/ragged.csv": ("loaded", 3, 2, 1, 0, {"bad_date": 1}, None)},
+    "csv_named_xlsx": {
+        "stations/not_really.xlsx": (
+            "rejected",
+            0,
+            0,
+            0,
+            0,
+            {},
+            "named .xlsx but not an Excel workbook",
+        )
+    },
+    "numbers": {
+        "communities/numbers.csv": (
+            "loaded",
+            6,
+            2,
+            4,
+            0,
+            {"bad_number": 1, "negative_value": 1, "bad_code": 1, "missing_value": 1},
+            None,
+        )
+    },
+    "dates_and_times": {"drives/dates.csv": ("loaded", 9, 6, 3, 0, {"bad_date": 3}, None)},
+    "booleans": {"stations/flags.csv": ("loaded", 6, 5, 1, 0, {"bad_boolean": 1}, None)},
+    "enumerations": {
+        "usage/enums.csv": (
+            "loaded",
+            4,
+            3,
+            1,
+            0,
+            {"missing_value": 1},
+            "service: 2 unknown values loaded as other",
+        )
+    },
+    "hotline_rules": {
+        "hotline/rules.csv": (
+            "loaded",
+            8,
+            3,
+            5,
+            0,
+            {
+                "missing_resolved_at": 1,
+                "resolved_before_received": 1,
+                "bad_enum": 1,
+                "out_of_range": 1,
+                "bad_number": 1,
+            },
+            "channel: 1 unknown values loaded as other",
+        )
+    },
+    "hotline_communities": {
+        "hotline/communities.csv": ("loaded", 6, 6, 0, 0, {}, "community: 1 ambiguous, 1 unmatched")
+    },
+    "hotline_last_row_wins": {"hotline/history.csv": ("loaded", 4, 2, 0, 2, {}, None)},
+    "drives_rules": {
+        "drives/rules.csv": (
+            "loaded",
+            5,
+            2,
+            3,
+            0,
+            {"enrolled_exceeds_reached": 1, "negative_value": 1, "missing_value": 1},
+            None,
+        )
+    },
+    "drives_across_files": {
+        "drives/2024-05.csv": ("loaded", 2, 1, 0, 1, {}, None),
+        "drives/2024-05-corrected.csv": ("loaded", 2, 2, 0, 0, {}, None),
+    },
+    "coordinates": {
+        "candidate_sites/coords.csv": (
+            "loaded",
+            6,
+            1,
+            5,
+            0,
+            {
+                "swapped_coordinates": 1,
+                "bad_coordinates": 2,
+                "bad_number": 1,
+                "missing_value": 1,
+            },
+            None,
+        )
+    },
+    "gcj02_stations": {"stations/amap.csv": ("loaded", 1, 1, 0, 0, {}, None)},
+    "unknown_station": {"usage/unknown.csv": ("loaded", 3, 1, 2, 0, {"unknown_station": 2}, None)},
+    "community_matching": {
+        "stations/names.csv": (
+            "loaded",
+            9,
+            6,
+            3,
+            0,
+            {"unknown_community": 2, "missing_value": 1},
+            "community: 1 ambiguous, 1 unmatched",
+        )
+    },
+    "stations_duplicate_id": {
+        "stations/dups.csv": (
+            "loaded",
+            4,
+            2,
+            2,
+            0,
+            {"duplicate_id": 1, "bad_date": 1},
+            "1 duplicate_id",
+        )
+    },
+    "usage_tallies": {
+        "usage/tallies.csv": ("loaded", 6, 4, 2, 0, {"out_of_range": 1, "negative_value": 1}, None)
+    },
+    "personal_data": {"usage/phones.csv": ("loaded", 4, 3, 1, 0, {"unknown_station": 1}, None)},
+    "missing_values": {"stations/blanks.csv": ("loaded", 4, 0, 4, 0, {"missing_value": 4}, None)},
+    "full_width_text": {"usage/fullwidth.csv": ("loaded", 1, 1, 0, 0, {}, None)},
+    "xlsx_title_and_types": {"stations/台账.xlsx": ("loaded", 4, 3, 1, 0, {"bad_date": 1}, None)},
+    "xlsx_named_csv": {"stations/export.csv": ("loaded", 4, 3, 1, 0, {"bad_date": 1}, None)},
+    "boundaries_geojson": {
+        "boundaries/fangshan.geojson": (
+            "loaded",
+            5,
+            2,
+            3,
+            0,
+            {"missing_value": 1, "bad_coordinates": 1, "duplicate_id": 1},
+            "1 duplicate_id",
+        ),
+        "boundaries/broken.geojson": ("rejected", 0, 0, 0, 0, {}, "broken.geojson: not GeoJSON"),
+    },
+    "xlsx_truncated": {
+        "stations/cut.xlsx": ("rejected", 0, 0, 0, 0, {}, "cut.xlsx: not a readable Excel workbook")
+    },
+}
+ENV = {"gcj02_stations": {"WSI_CRS_STATIONS": "gcj02"}}
+#: files whose modification order matters: later wins
+MTIMES = {
+    "drives/2024-05.csv": 1_714_000_000,
+    "drives/2024-05-corrected.csv": 1_714_100_000,
+}
+
+
+def ingest_case(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Copy the reference and the case into a fresh landing folder and ingest all sources."""
+    monkeypatch.setenv("WSI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("WSI_PSEUDONYM_KEY", "test-key")
+    for name, value in ENV.get(case, {}).items():
+        monkeypatch.setenv(name, value)
+    landing = tmp_path / "landing"
+    shutil.copytree(CORPUS / "_reference", landing)
+    shutil.copytree(CORPUS / case, landing, dirs_exist_ok=True)
+    for rel, mtime in MTIMES.items():
+        if (landing / rel).exists():
+            os.utime(landing / rel, (mtime, mtime))
+    settings = get_settings()
+    con = duckdb.connect(str(settings.warehouse_path) if on_disk else ":memory:")
+    create_schema(con)
+    for source in (*SOURCES, "boundaries"):
+        ingest_source(con, source, settings)
+    return con
+
+
+def test_corpus_is_complete() -> None:
+    on_disk = {p.name for p in CORPUS.iterdir() if p.is_dir() and p.name != "_reference"}
+    assert on_disk == set(CASES)
+    assert sum(len(files) for files in CASES.values()) >= 30
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = ingest_case(case, tmp_path, monkeypatch)
+    for rel, (status, read, loaded, quarantined, superseded, reasons, message) in CASES[
+        case
+    ].items():
+        row = con.execute(
+            """SELECT status, rows_read, rows_loaded, rows_quarantined, rows_superseded, message
+               FROM meta.ingest_files WHERE path = ?""",
+            [rel],
+        ).fetchall()
+        assert row, f"{rel} not registered"
+        row = row[0]
+        assert row[:5] == (status, read, loaded, quarantined, superseded), row[5]
+        found = Counter(
+            dict(
+                con.execute(
+                    "SELECT reason, count(*) FROM meta.quarantine WHERE path = ? GROUP BY reason",
+                    [rel],
+                ).fetchall()
+            )
+        )
+        assert found == Counter(reasons)
+        if message:
+            assert message in (row[5] or "")
+    reference = con.execute(
+        "SELECT path, status, rows_loaded FROM meta.ingest_files WHERE path IN "
+        "('communities/communities.csv', 'stations/stations.csv') ORDER BY path"
+    ).fetchall()
+    assert reference == [
+        ("communities/communities.csv", "loaded", 4),
+        ("stations/stations.csv", "loaded", 2),
+    ]
+    unbalanced = con.execute(
+        "SELECT path FROM meta.ingest_files WHERE status = 'loaded'"
+        " AND rows_read <> rows_loaded + rows_quarantined + rows_superseded"
+    ).fetchall()
+    assert unbalanced == []
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spot checks of what the loaded rows hold, case by case."""
+    con = ingest_case("xlsx_title_and_types", tmp_path / "x", monkeypatch)
+    assert _rows(
+        con,
+        "SELECT station_id, community_code, opened_on::VARCHAR, seats, has_toilet "
+        "FROM raw.stations WHERE _path LIKE '%xlsx' ORDER BY 1",
+    ) == [
+        ("X1", "110111001001", "2023-05-06", 12, True),
+        ("X2", "110111001002", "2023-07-16", 8, False),
+        ("X3", "110111001001", "2023-05-06", 5, True),
+    ]
+    assert _rows(con, "SELECT row_number, column_name FROM meta.quarantine") == [(7, "opened_on")]
+
+    con = ingest_case("hyperlink_cells", tmp_path / "h", monkeypatch)
+    assert _rows(
+        con, "SELECT site_id, site_name, est_cost FROM raw.candidate_sites ORDER BY 1"
+    ) == [
+        ("C1", "拱辰党群服务中心", 12.5),
+        ("C2", "https://map.example/c2", 8.0),
+    ]
+
+    con = ingest_case("hotline_communities", tmp_path / "c", monkeypatch)
+    assert _rows(con, "SELECT call_id, community_code FROM raw.hotline ORDER BY 1") == [
+        ("H1", "110111001001"),
+        ("H2", "110111001002"),
+        ("H3", None),
+        ("H4", "110111002004"),
+        ("H5", None),
+        ("H6", None),
+    ]
+
+    con = ingest_case("hotline_last_row_wins", tmp_path / "l", monkeypatch)
+    assert _rows(
+        con,
+        "SELECT call_id, status, satisfaction FROM raw.hotline WHERE NOT _superseded ORDER BY 1",
+    ) == [("H1", "resolved", 5), ("H2", "in_progress", None)]
+
+    con = ingest_case("usage_tallies", tmp_path / "t", monkeypatch)
+    assert _rows(
+        con,
+        "SELECT sum(visits), count(*) FILTER (is_tally) FROM raw.usage "
+        "WHERE _path = 'usage/tallies.csv'",
+    ) == [(1251, 3)]
+    assert _rows(con, "SELECT row_number, reason FROM meta.quarantine ORDER BY 1") == [
+        (4, "out_of_range"),
+        (5, "negative_value"),
+    ]
+
+    con = ingest_case("gcj02_stations", tmp_path / "g", monkeypatch)
+    ((lat, lon),) = _rows(con, "SELECT lat, lon FROM raw.stations WHERE station_id = 'K1'")
+    assert lat == pytest.approx(39.908692, abs=2e-5) and lon == pytest.approx(116.397477, abs=2e-5)
+
+    con = ingest_case("community_matching", tmp_path / "m", monkeypatch)
+    assert _rows(
+        con,
+        "SELECT station_id, community_code FROM raw.stations "
+        "WHERE _path = 'stations/names.csv' ORDER BY 1",
+    ) == [
+        ("K1", "110111001001"),
+        ("K2", "110111001001"),
+        ("K3", "110111001002"),
+        ("K4", "110111001002"),
+        ("K6", "110111001003"),
+        ("K7", "110111002004"),
+    ]
+
+    con = ingest_case("enumerations", tmp_path / "e", monkeypatch)
+    assert _rows(
+        con,
+        "SELECT service, worker_type FROM raw.usage "
+        "WHERE _path = 'usage/enums.csv' ORDER BY _row_number",
+    ) == [("water", "food_delivery"), ("other", "courier"), ("other", "other")]
+
+
+def test_personal_data_never_in_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = ingest_case("personal_data", tmp_path, monkeypatch, on_disk=True)
+    refs = [
+        r
+        for (r,) in _rows(
+            con,
+            "SELECT worker_ref FROM raw.usage "
+            "WHERE _path = 'usage/phones.csv' ORDER BY _row_number",
+        )
+    ]
+    assert refs[0] == refs[1] != refs[2]  # +86 and dashes do not make another person
+    (raw_values,) = _rows(con, "SELECT raw_values FROM meta.quarantine")[0]
+    assert json.loads(raw_values)["手机号"] not in ("13700137000", None)
+    con.close()
+    data = (tmp_path / "warehouse.duckdb").read_bytes()
+    for phone in (b"13800138000", b"13700137000", b"13900139000", b"0013-8000"):
+        assert phone not in data

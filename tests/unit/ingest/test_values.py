@@ -1,0 +1,199 @@
+"""The cell parsers, by example and by property (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.ingest import values
+
+FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def parse(parser, cells: list[str | None], **kwargs) -> list:
+    frame = pl.DataFrame({"x": cells}, schema={"x": pl.String})
+    return frame.select(parser(values.fold(pl.col("x")), **kwargs)).to_series().to_list()
+
+
+DATE_STYLES = (
+    lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}",
+    lambda d: f"{d.year}/{d.month}/{d.day}",
+    lambda d: f"{d.year}.{d.month}.{d.day}",
+    lambda d: f"{d.year}年{d.month}月{d.day}日",
+    lambda d: f"{d.year:04d}{d.month:02d}{d.day:02d}",
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(1900, 1, 1), date(2100, 12, 31)), st.sampled_from(DATE_STYLES))
+def test_every_date_style_reads_back(day: date, style) -> None:
+    assert parse(values.parse_date, [style(day)]) == [day]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
+        lambda t: t.replace(microsecond=0)
+    ),
+    st.sampled_from(DATE_STYLES),
+    st.sampled_from((" ", "T", "  ")),
+    st.booleans(),
+)
+def test_datetimes_read_back(moment: datetime, style, sep: str, seconds: bool) -> None:
+    clock = f"{moment.hour}:{moment.minute:02d}" + (f":{moment.second:02d}" if seconds else "")
+    expected = moment if seconds else moment.replace(second=0)
+    assert parse(values.parse_datetime, [f"{style(moment)}{sep}{clock}"]) == [expected]
+    assert parse(values.has_time, [f"{style(moment)}{sep}{clock}"]) == [True]
+    assert parse(values.has_time, [style(moment)]) == [False]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["2023-02-30", "2023-13-01", "2023-00-10", "20231301", "2023-5", "5/6/2023", "x", "45123"],
+)
+def test_impossible_or_foreign_dates_are_not_read(cell: str) -> None:
+    assert parse(values.parse_date, [cell]) == [None]
+
+
+def test_excel_serials_only_in_workbooks() -> None:
+    assert parse(values.parse_date, ["45123", "1"], excel_serials=True) == [
+        date(2023, 7, 16),
+        date(1899, 12, 31),
+    ]
+    assert parse(values.parse_datetime, ["45123.75"], excel_serials=True) == [
+        datetime(2023, 7, 16, 18, 0)
+    ]
+    # an XLSX date cell comes through at midnight: a bare date (a tally), not a visit
+    assert parse(
+        values.has_time, ["2024-05-06 00:00:00", "45123.5", "45123"], excel_serials=True
+    ) == [
+        False,
+        True,
+        False,
+    ]
+
+
+def test_a_datetime_is_a_date_only_at_midnight() -> None:
+    assert parse(values.parse_date, ["2024-05-06 00:00", "2024-05-06 14:30"]) == [
+        date(2024, 5, 6),
+        None,
+    ]
+
+
+def _with_separators(n: int, sep: str) -> str:
+    text = f"{abs(n):,}".replace(",", sep)
+    return ("-" if n < 0 else "") + text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(-(10**12), 10**12),
+    st.sampled_from(("", ",", " ")),
+    st.booleans(),
+    st.sampled_from(("", ".0", ".00")),
+)
+def test_integers_read_back(n: int, sep: str, full_width: bool, fraction: str) -> None:
+    cell = _with_separators(n, sep) + fraction
+    if full_width:
+        cell = cell.translate(FULL_WIDTH_DIGITS)
+    assert parse(values.parse_int, [f" {cell}\u3000"]) == [n]
+
+
+@pytest.mark.parametrize("cell", ["12.5", "1e3", "abc", "1-2", "--1", "=1+2", "12。0"])
+def test_non_integers_are_not_read(cell: str) -> None:
+    assert parse(values.parse_int, [cell]) == [None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1e9, 1e9, allow_nan=False))
+def test_floats_read_back(x: float) -> None:
+    assert parse(values.parse_float, [repr(x)]) == [x]
+
+
+@pytest.mark.parametrize("cell", ["inf", "nan", "1.2.3", "北纬39度", ""])
+def test_non_floats_are_not_read(cell: str) -> None:
+    assert parse(values.parse_float, [cell]) == [None]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(values.TRUE_WORDS + values.FALSE_WORDS),
+    st.sampled_from((str.upper, str.lower, str.title)),
+    st.sampled_from(("", " ", "\u3000")),
+)
+def test_boolean_words(word: str, case, pad: str) -> None:
+    expected = word in values.TRUE_WORDS
+    assert parse(values.parse_bool, [pad + case(word) + pad]) == [expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=6))
+def test_other_text_is_no_boolean(text: str) -> None:
+    folded = parse(lambda x: x, [text])[0]
+    known = folded is None or folded.lower() in values.TRUE_WORDS + values.FALSE_WORDS
+    known = known or (folded is not None and folded.lower() in ("1.0", "0.0", "1.00", "0.00"))
+    if not known:
+        assert parse(values.parse_bool, [text]) == [None]
+
+
+def test_blank_is_null_everywhere() -> None:
+    for parser in (values.parse_int, values.parse_float, values.parse_bool, values.parse_date):
+        assert parse(parser, [None, "", "  ", "\u3000"]) == [None] * 4
+
+
+def test_text_folding_and_hyperlinks() -> None:
+    assert parse(
+        values.parse_text,
+        ["\u3000Ｓ００１ ", '=HYPERLINK("http://a","站点")', '=hyperlink("http://b")'],
+    ) == [
+        "S001",
+        "站点",
+        "http://b",
+    ]
+
+
+def test_codes_keep_their_digits() -> None:
+    assert parse(
+        values.parse_code,
+        ["110101001001", "110101001001.0", "１１０１０１００１００１", "11010100100", "1.1e11"],
+    ) == [
+        "110101001001",
+        "110101001001",
+        "110101001001",
+        None,
+        None,
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
+                lambda t: t.strftime(
+                    [
+                        "%Y-%m-%d %H:%M:%S",
+                        "%Y/%m/%d %H:%M",
+                        "%Y-%m-%d",
+                        "%Y年%m月%d日 %H:%M",
+                        "%Y%m%d",
+                    ][t.second % 5]
+                )
+            ),
+            st.sampled_from(
+                ["2024-02-30", "24-05-06", "2024-5-6 25:00", "x", "45123", "2024/13/1"]
+            ),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_fast_column_parser_agrees_with_the_general_one(cells: list, excel: bool) -> None:
+    series = pl.Series("x", cells, dtype=pl.String)
+    general = parse(values.parse_datetime, cells, excel_serials=excel)
+    assert values.parse_moments(series, excel).to_list() == general
