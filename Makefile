@@ -30,7 +30,7 @@ test: setup browser-deps
 
 ## dagster: the Dagster UI over the same data folder, on http://127.0.0.1:3000
 dagster: setup
-	@mkdir -p "$(DAGSTER_HOME)"
+	@mkdir -p "$(DAGSTER_HOME)" && touch "$(DAGSTER_HOME)/dagster.yaml"
 	$(UV) run --frozen dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## bench: the benchmarks (large scale), written to docs/benchmarks.md
@@ -55,7 +55,7 @@ setup:
 		python3 -m pip install --quiet uv || \
 		python3 -m pip install --quiet --break-system-packages uv
 	@$(UV) sync --frozen --quiet
-	@mkdir -p "$(DAGSTER_HOME)"
+	@mkdir -p "$(DAGSTER_HOME)" && touch "$(DAGSTER_HOME)/dagster.yaml"
 
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \

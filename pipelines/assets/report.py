@@ -10,7 +10,7 @@ while showing exactly which months have a report.
 # no `from __future__ import annotations` here: Dagster reads the `context` annotation
 # at definition time and rejects it as a string
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 
@@ -67,4 +67,24 @@ def monthly_report(context: dg.AssetExecutionContext) -> Iterator[dg.Materialize
     yield dg.MaterializeResult(metadata=metadata)
 
 
-defs = dg.Definitions(assets=[monthly_report])
+monthly_report_job = dg.define_asset_job(
+    "monthly_report_job", selection=[monthly_report], partitions_def=monthly_partitions
+)
+
+
+@dg.schedule(
+    job=monthly_report_job,
+    # an hour after the monthly refresh of the warehouse (pipelines/assets/publish.py)
+    cron_schedule="0 7 1 * *",
+    execution_timezone="Asia/Shanghai",
+)
+def monthly_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """On the 1st, the brief of the month that has just ended."""
+    first_of_this_month = context.scheduled_execution_time.date().replace(day=1)
+    last_month = (first_of_this_month - timedelta(days=1)).replace(day=1)
+    return dg.RunRequest(partition_key=last_month.isoformat())
+
+
+defs = dg.Definitions(
+    assets=[monthly_report], jobs=[monthly_report_job], schedules=[monthly_report_schedule]
+)

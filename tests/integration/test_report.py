@@ -525,3 +525,18 @@ def test_a_failing_chromium_leaves_no_pdf_and_the_cli_says_so(
     assert _cli(["report", "--latest"]) == 1
     assert "chromium could not print" in capsys.readouterr().err
     assert [p.suffix for p in (tmp_path / "reports").iterdir()] == [".html"]
+
+
+def test_the_schedule_asks_for_the_month_that_has_just_ended():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import dagster as dg
+
+    from pipelines.assets.report import monthly_report_schedule
+
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 1, 1, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
+    request = monthly_report_schedule(context)
+    assert request.partition_key == "2025-12-01"
