@@ -30,13 +30,12 @@ test: setup browser-deps
 
 ## dagster: the Dagster UI over the same data folder, on http://127.0.0.1:3000
 dagster: setup
-	@mkdir -p "$(DAGSTER_HOME)" && touch "$(DAGSTER_HOME)/dagster.yaml"
 	$(UV) run --frozen dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-## bench: the benchmarks (large scale), written to docs/benchmarks.md
+## bench: the benchmarks (large scale), written to docs/benchmarks.md; BENCH_ARGS="--repeat 1" for a quick look
 bench: setup
 	$(UV) sync --frozen --group bench
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 ## demo-data: (re)generate the demo landing files: make demo-data SCALE=small SEED=1
 demo-data: setup
@@ -55,7 +54,8 @@ setup:
 		python3 -m pip install --quiet uv || \
 		python3 -m pip install --quiet --break-system-packages uv
 	@$(UV) sync --frozen --quiet
-	@mkdir -p "$(DAGSTER_HOME)" && touch "$(DAGSTER_HOME)/dagster.yaml"
+	@mkdir -p "$(DAGSTER_HOME)"
+	@test -f "$(DAGSTER_HOME)/dagster.yaml" || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"
 
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \

@@ -12,16 +12,21 @@ import argparse
 import os
 import sys
 
-import dagster as dg
-import duckdb
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("run", help="ingest the landing files and build everything")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="Dagster's console log level (default: WARNING; the file summary always prints)",
+    )
     parser.set_defaults(func=run)
 
 
 def _print_summary(warehouse_path: str, started: object) -> None:
+    import duckdb
+
     try:
         con = duckdb.connect(warehouse_path, read_only=True)
     except duckdb.Error as exc:  # e.g. no warehouse yet
@@ -52,6 +57,8 @@ def _print_summary(warehouse_path: str, started: object) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    import dagster as dg
+
     from pipelines.definitions import defs
     from pipelines.settings import get_settings
 
@@ -70,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
     )
     with instance:
         result = job.execute_in_process(
-            instance=instance, asset_selection=keys, raise_on_error=False
+            instance=instance,
+            asset_selection=keys,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     _print_summary(str(get_settings().warehouse_path), started)
     if not result.success:
