@@ -45,11 +45,11 @@ def test_run_lists_every_file_and_succeeds_despite_a_rejected_one(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     use_definitions(monkeypatch, data_dir)
-    assert run(argparse.Namespace()) == 0
+    assert run(argparse.Namespace(log_level="WARNING")) == 0
     out = capsys.readouterr().out
     assert "*usage/tallies.csv" in out and "loaded" in out
     assert "*usage/junk.csv" in out and "not a text file" in out
-    assert run(argparse.Namespace()) == 0
+    assert run(argparse.Namespace(log_level="WARNING")) == 0
     assert "*usage" not in capsys.readouterr().out  # nothing new the second time
 
 
@@ -61,5 +61,5 @@ def test_run_fails_when_the_pipeline_fails(
         raise RuntimeError("a bug")
 
     use_definitions(monkeypatch, data_dir, broken)
-    assert run(argparse.Namespace()) == 1
+    assert run(argparse.Namespace(log_level="WARNING")) == 1
     assert "broken" in capsys.readouterr().err
