@@ -67,9 +67,7 @@ def monthly_report(context: dg.AssetExecutionContext) -> Iterator[dg.Materialize
     yield dg.MaterializeResult(metadata=metadata)
 
 
-monthly_report_job = dg.define_asset_job(
-    "monthly_report_job", selection=[monthly_report], partitions_def=monthly_partitions
-)
+monthly_report_job = dg.define_asset_job("monthly_report_job", selection=[monthly_report])
 
 
 @dg.schedule(

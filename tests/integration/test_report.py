@@ -26,16 +26,20 @@ from pipelines.report import MonthWithoutData, ReportDataError, write_report
 from pipelines.report import formatting as f
 from pipelines.report import pdf as report_pdf
 from pipelines.report.data import add_months
+from pipelines.settings import Settings
 from pipelines.vocabulary import CATEGORY, PLATFORM, SERVICE
 from tests.fixtures.synthetic_snapshot import build_synthetic_snapshot
 
 CITY = "110000000000"
 
 
-@pytest.fixture(scope="module")
-def snapshot_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The one snapshot every test here reads (15 months, so year-on-year exists); to
-    test against the pipeline's snapshot of the small demo, return that path here."""
+@pytest.fixture(scope="module", params=["synthetic", "small_demo"])
+def snapshot_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The snapshot every test here reads: the synthetic one (15 months, so year-on-year
+    exists), then the one the real pipeline publishes for the ``small`` demo."""
+    if request.param == "small_demo":
+        data_dir = request.getfixturevalue("small_demo_data_dir")
+        return Settings(data_dir=data_dir).snapshot_path
     return build_synthetic_snapshot(tmp_path_factory.mktemp("snapshot") / "current.duckdb", 15)
 
 
@@ -65,7 +69,7 @@ def district(db: duckdb.DuckDBPyConnection, month: date) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def reports_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reports_dir(snapshot_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("reports")
 
 
