@@ -78,9 +78,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from dashboards import data
     from dashboards.app import create_app
+    from dashboards.auth import AuthConfig
 
     settings = _settings_for(args.snapshot)
-    create_app(settings)  # imports the pages and points the data layer at the snapshot
+    # imports the pages and points the data layer at the snapshot; callbacks are called
+    # directly, outside a request, so as the city without sign-in
+    create_app(settings, auth=AuthConfig(enabled=False))
     pages = {name.rsplit(".", 1)[-1]: module for name, module in sys.modules.items()
              if name.startswith("pages.") or name.startswith("dashboards.pages.")}  # fmt: skip
     viewer = data.Viewer()

@@ -1,4 +1,5 @@
-"""``python -m dashboards [serve] [--host H] [--port P] [--debug]``.
+"""``python -m dashboards [serve] [--host H] [--port P] [--debug]``, and
+``python -m dashboards users add|remove|passwd|list|demo`` (see dashboards/auth/cli.py).
 
 Commands are subcommands so that more can be added (``users`` for access control):
 register one in :data:`COMMANDS` with a function that adds its arguments and one that
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+
+from dashboards.auth import cli as users_cli
 
 
 def _serve_args(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +35,7 @@ COMMANDS: dict[
     tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]],
 ] = {
     "serve": ("serve the dashboard (default)", _serve_args, _serve),
+    "users": (users_cli.HELP, users_cli.add_arguments, users_cli.run),
 }
 
 

@@ -8,14 +8,17 @@ toggle, the month and scope pickers every page reads) and the report download ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dash
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
-from flask import abort, send_file
+from flask import abort, has_request_context, send_file
 
 from dashboards import data
+from dashboards.auth import AuthConfig, current_viewer, install_auth
+from dashboards.auth.components import account_menu
 from dashboards.components import T, grid_options
 from dashboards.components.downloads import register_download_callback
 from dashboards.i18n import STRINGS, help_text, month_label, t
@@ -36,6 +39,7 @@ def _shell() -> html.Div:
                     html.Nav(id="nav"),
                     html.Span(id="built-at", className="built-at"),
                     html.Button(t("app.lang_toggle"), id="lang-toggle", className="btn lang"),
+                    account_menu(),
                 ],
                 className="topbar",
             ),
@@ -59,9 +63,25 @@ def _shell() -> html.Div:
     )
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """The dashboard for ``settings`` (default: from the environment)."""
+def _viewer_provider(auth_enabled: bool) -> Callable[[], data.Viewer]:
+    """The data layer's viewer: in a request, the one its app's sign-in set (the user's
+    scope; the whole city when sign-in is off). Outside a request (a script calling
+    page callbacks directly) the city if sign-in is off, else an error, never a guess."""
+
+    def provider() -> data.Viewer:
+        if not auth_enabled and not has_request_context():
+            return data.Viewer()
+        viewer = current_viewer()
+        return data.Viewer(scope_code=viewer.scope_code, name=viewer.display_name)
+
+    return provider
+
+
+def create_app(settings: Settings | None = None, auth: AuthConfig | None = None) -> Dash:
+    """The dashboard for ``settings`` (default: from the environment), behind sign-in
+    unless ``auth`` (default: ``AuthConfig.from_env()``, ``WSI_AUTH``) turns it off."""
     settings = settings or get_settings()
+    auth = auth or AuthConfig.from_env()
     data.configure(settings)
     app = Dash(
         __name__,
@@ -87,6 +107,10 @@ def create_app(settings: Settings | None = None) -> Dash:
                 return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".pdf"))
         abort(404)
 
+    # Every route above and every page needs a session; the data layer then answers
+    # each query for the signed-in user's scope only (docs/access-control.md).
+    install_auth(app, settings, auth)
+    data.set_viewer_provider(_viewer_provider(auth.enabled))
     return app
 
 

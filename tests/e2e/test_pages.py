@@ -13,6 +13,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboards import data
 from dashboards.app import create_app
+from dashboards.auth import AuthConfig
 from pipelines.settings import Settings
 from tests.e2e.conftest import make_snapshot
 from tests.fixtures.synthetic_snapshot import build_synthetic_snapshot
@@ -46,7 +47,9 @@ def _pick(dash_duo, dropdown: str, text: str | None = None, index: int | None = 
 
 def _start(dash_duo, data_dir: Path, port: int):
     settings = Settings(data_dir=data_dir)
-    app = create_app(settings)
+    # Sign-in off: these tests are about the pages (tests/e2e/test_login.py signs in);
+    # the security headers, CSP included, still apply.
+    app = create_app(settings, auth=AuthConfig(enabled=False))
     dash_duo.start_server(app, port=port)
     return app
 

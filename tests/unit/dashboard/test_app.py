@@ -9,13 +9,17 @@ import polars as pl
 
 from dashboards import data, figures
 from dashboards.app import create_app
+from dashboards.auth import AuthConfig
 from dashboards.i18n import HELP, STRINGS
 from pipelines.settings import Settings
 from tests.fixtures.synthetic_snapshot import build_synthetic_snapshot
 
+#: these tests are about the app, not sign-in (tests/unit/auth covers that)
+NO_SIGN_IN = AuthConfig(enabled=False)
+
 
 def test_starts_without_a_snapshot(tmp_path: Path):
-    app = create_app(Settings(data_dir=tmp_path))
+    app = create_app(Settings(data_dir=tmp_path), auth=NO_SIGN_IN)
     client = app.server.test_client()
     assert client.get("/").status_code == 200
     assert client.get("/_dash-layout").status_code == 200
@@ -28,7 +32,7 @@ def test_report_route_serves_only_listed_files(tmp_path: Path):
     settings.reports_dir.mkdir(parents=True)
     (settings.reports_dir / "2024-03.html").write_text("<h1>月报</h1>", encoding="utf-8")
     (settings.data_dir / "secret.txt").write_text("no", encoding="utf-8")
-    client = create_app(settings).server.test_client()
+    client = create_app(settings, auth=NO_SIGN_IN).server.test_client()
     try:
         ok = client.get("/reports/2024-03.html")
         assert ok.status_code == 200 and "月报" in ok.get_data(as_text=True)

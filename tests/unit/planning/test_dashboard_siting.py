@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import dash
 import pytest
 
 from dashboards import data
@@ -59,9 +61,17 @@ def test_a_district_viewer_plans_their_district_only(settings):
 
 def test_the_page_callback(settings):
     from dashboards.app import create_app
+    from dashboards.auth import AuthConfig
 
-    create_app(settings)
-    from dashboards.pages import siting
+    # The callback is called directly, outside a request: only possible without sign-in.
+    create_app(settings, auth=AuthConfig(enabled=False))
+    # the page module as Dash loaded it: importing it under another name would register
+    # the page twice and break every app created after this test
+    siting = next(
+        sys.modules[page["module"]]
+        for page in dash.page_registry.values()
+        if page["path"] == "/siting"
+    )
 
     fig, summary, rows, columns, params = siting.update(1, "en", 3, 1000, None, "", [])
     assert params == {

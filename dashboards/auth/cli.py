@@ -1,0 +1,193 @@
+"""``python -m dashboards users …``: manage the dashboard's user accounts.
+
+    users add USER --role district --scope 朝阳区 [--name 张伟] [--password-stdin]
+    users remove USER
+    users passwd USER [--password-stdin]
+    users list
+    users demo [--rotate]
+
+Without ``--password-stdin`` a password is asked for twice on a terminal (an empty
+answer generates one); when stdin is not a terminal one is generated. A generated
+password is printed once and stored only as its hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TextIO
+
+from dashboards.auth.scope import (
+    CITY_CODE,
+    ROLE_LABELS,
+    ROLES,
+    ScopeError,
+    resolve_scope,
+    scope_name,
+)
+from dashboards.auth.users import UserError, UserStore, generate_password
+
+HELP = "manage dashboard sign-in accounts"
+# One demo account per role, scoped where the demo data has most stations (房山区 拱辰街道).
+DEMO_USERS = (
+    ("demo-city", "city", None, "演示 市总工会 Demo city"),
+    ("demo-district", "district", "110111000000", "演示 房山区 Demo district"),
+    ("demo-subdistrict", "subdistrict", "110111011000", "演示 拱辰街道 Demo subdistrict"),
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``users`` command (and its subcommands) to an argparse subparsers set.
+
+    The parser's default ``func`` is :func:`run`, called as ``func(args)``.
+    """
+    users = subparsers.add_parser("users", help=HELP, description=HELP)
+    add_arguments(users)
+    users.set_defaults(func=run)
+    return users
+
+
+def add_arguments(users: argparse.ArgumentParser) -> None:
+    """Give a ``users`` parser its subcommands (add, remove, passwd, list, demo)."""
+    commands = users.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
+
+    add = commands.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument(
+        "--scope",
+        help="district or subdistrict: a 12-digit code or a name (朝阳区, 海淀区/八里庄街道)",
+    )
+    add.add_argument("--name", default="", help="display name (default: the username)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+    remove = commands.add_parser("remove", help="delete an account (its sessions end)")
+    remove.add_argument("username")
+
+    passwd = commands.add_parser("passwd", help="set a new password (ends its sessions)")
+    passwd.add_argument("username")
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+
+    commands.add_parser("list", help="list the accounts (no hashes)")
+
+    demo = commands.add_parser("demo", help="create one demo account per role")
+    demo.add_argument(
+        "--rotate", action="store_true", help="give existing demo accounts new passwords"
+    )
+
+
+def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Carry out one ``users`` subcommand; returns the process exit status."""
+    from pipelines.settings import get_settings
+
+    settings = get_settings()
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    store = UserStore(settings.users_path)
+    try:
+        if args.users_command == "add":
+            scope = resolve_scope(args.role, args.scope, settings.divisions_csv)
+            password, generated = _password(args, stdin)
+            user = store.add(args.username, args.role, scope, password, args.name)
+            name = scope_name(scope, settings.divisions_csv)
+            print(f"added {user.username}: {args.role} {scope} {name}", file=out)
+            if generated:
+                _print_password(out, user.username, password)
+        elif args.users_command == "remove":
+            store.remove(args.username)
+            print(f"removed {args.username.strip().lower()}", file=out)
+        elif args.users_command == "passwd":
+            if store.get(args.username) is None:
+                raise UserError(f"no user {args.username}")
+            password, generated = _password(args, stdin)
+            user = store.set_password(args.username, password)
+            print(f"password changed for {user.username}", file=out)
+            if generated:
+                _print_password(out, user.username, password)
+        elif args.users_command == "list":
+            _list(store, settings.divisions_csv, out)
+        elif args.users_command == "demo":
+            _demo(store, rotate=args.rotate, out=out)
+    except (UserError, ScopeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _password(args: argparse.Namespace, stdin: TextIO) -> tuple[str, bool]:
+    """The new password and whether it was generated (and so must be printed)."""
+    if args.password_stdin:
+        password = stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UserError("no password on stdin")
+        return password, False
+    if stdin.isatty():
+        first = getpass.getpass("password (empty: generate one): ")
+        if not first:
+            return generate_password(), True
+        if getpass.getpass("again: ") != first:
+            raise UserError("the passwords differ")
+        return first, False
+    return generate_password(), True
+
+
+def _print_password(out: TextIO, username: str, password: str) -> None:
+    print(f"  password for {username}: {password}", file=out)
+    print("  (shown once; only its hash is stored)", file=out)
+
+
+def _list(store: UserStore, divisions_csv, out: TextIO) -> None:
+    users = store.load()
+    if not users:
+        print(f"no users in {store.path}", file=out)
+        return
+    rows = [("username", "role", "scope", "name", "display name", "created", "changed")]
+    for user in users.values():
+        rows.append(
+            (
+                user.username,
+                user.role,
+                user.scope_code,
+                scope_name(user.scope_code, divisions_csv),
+                user.display_name,
+                user.created_at,
+                user.changed_at,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip(), file=out)
+
+
+def _demo(store: UserStore, rotate: bool, out: TextIO) -> None:
+    existing = store.load()
+    for username, role, scope, display in DEMO_USERS:
+        label = " ".join(ROLE_LABELS[role])
+        if username in existing and not rotate:
+            print(f"demo user {username} ({label}) exists; its password is unchanged", file=out)
+            continue
+        password = generate_password()
+        if username in existing:
+            store.set_password(username, password)
+            print(f"demo user {username} ({label}): new password", file=out)
+        else:
+            store.add(username, role, scope or CITY_CODE, password, display)
+            print(f"demo user {username} ({label}): created", file=out)
+        _print_password(out, username, password)
+    if all(name in existing for name, *_ in DEMO_USERS) and not rotate:
+        print(
+            "(passwords were printed when they were created; `users demo --rotate` sets new ones)",
+            file=out,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``users`` command on its own (``python -m dashboards.auth users …``)."""
+    parser = argparse.ArgumentParser(prog="python -m dashboards.auth")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,579 @@
+"""Sign-in, sessions, CSRF and security headers for the Dash app's Flask server.
+
+:func:`install_auth` puts the whole dashboard behind a login:
+
+- **Default deny.** A ``before_request`` guard, run before Dash's own hooks, lets
+  through only the login page, Dash's component bundles (``/_dash-component-suites/``:
+  the JavaScript of the installed packages, public on PyPI anyway, and validated by
+  Dash against the registered packages) and the favicon. Everything else, the page
+  itself, ``/_dash-layout``, ``/_dash-dependencies``, ``/_dash-update-component``,
+  ``/assets/`` (the project decides what goes there, so it is not assumed public) and
+  any route added later, needs a session: pages redirect to ``/login``, other requests
+  get ``401`` JSON. The check is on the matched endpoint, not a path prefix, so
+  ``/_dash-component-suites/../_dash-layout`` gains nothing.
+- **Sessions** live in Flask's signed cookie (HttpOnly, SameSite=Lax, Secure over
+  https or when configured), carry the username, a stamp of the password hash, role
+  and scope, and the time of sign-in. Each request rereads the user from the users
+  file (cached by mtime): removing a user, changing a password, role or scope ends
+  their sessions at once; sessions also end after ``session_hours``. Logout clears
+  the cookie in that browser; a copy of the cookie stays valid until one of those,
+  the price of keeping no server-side session table.
+- **CSRF.** The login form carries a token bound to the pre-login session. After
+  sign-in every unsafe request (POST …) must send the session's token, in the
+  ``X-CSRFToken`` header (the Dash renderer copies it from the ``_csrf_token`` cookie
+  this module sets) or a ``csrf_token`` form field (the logout form).
+- **Throttling** of failed logins per username and per IP (see :mod:`.throttle`).
+- **Headers** on every response: a Content-Security-Policy (script hashes of Dash's
+  inline scripts, no ``unsafe-eval``), frame denial, nosniff, referrer policy, and
+  ``Cache-Control: no-store`` on dynamic responses so that figures do not linger in
+  the browser cache of a shared office computer.
+
+:func:`current_viewer` gives callbacks and the data layer the signed-in viewer.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from html import escape
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlsplit
+
+from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
+
+from dashboards.auth.scope import CITY_CODE, ROLE_LABELS, Viewer
+from dashboards.auth.throttle import LoginThrottle
+from dashboards.auth.users import User, UserStore
+
+if TYPE_CHECKING:
+    import dash
+
+    from pipelines.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "wsi_auth"
+SESSION_COOKIE_NAME = "wsi_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOCAL_VIEWER = Viewer("local", "city", CITY_CODE, "本机 Local")
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """How access control behaves; :meth:`from_env` reads the ``WSI_*`` variables.
+
+    - ``WSI_AUTH=off`` turns sign-in off for a single user on their own machine
+      (everyone who can reach the port then sees the whole city).
+    - ``WSI_SESSION_SECRET`` (at least 32 characters) signs the session cookies; by
+      default a random key is generated once into ``<data>/.flask_secret``. Every
+      worker of one deployment must share it.
+    - ``WSI_SESSION_HOURS`` (default 12) is how long a sign-in lasts.
+    - ``WSI_COOKIE_SECURE``: ``auto`` (default: when the request came over https),
+      ``on`` (behind a TLS-terminating proxy that does not say so) or ``off``.
+    - ``WSI_PROXY_HOPS``: the number of reverse proxies in front that set
+      ``X-Forwarded-For``/``-Proto``; 0 (default) trusts no such header, so a client
+      cannot fake its IP address to dodge the throttle.
+    """
+
+    enabled: bool = True
+    session_hours: float = 12.0
+    cookie_secure: bool | None = None
+    proxy_hops: int = 0
+    session_secret: str | None = None
+
+    @classmethod
+    def from_env(cls) -> AuthConfig:
+        env = os.environ
+        secure = env.get("WSI_COOKIE_SECURE", "auto").strip().lower()
+        return cls(
+            enabled=_flag("WSI_AUTH", env.get("WSI_AUTH", "on")),
+            session_hours=float(env.get("WSI_SESSION_HOURS", "").strip() or 12.0),
+            cookie_secure=None if secure in ("", "auto") else _flag("WSI_COOKIE_SECURE", secure),
+            proxy_hops=int(env.get("WSI_PROXY_HOPS", "").strip() or 0),
+            session_secret=env.get("WSI_SESSION_SECRET") or None,
+        )
+
+
+def _flag(name: str, value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("1", "on", "true", "yes"):
+        return True
+    if value in ("0", "off", "false", "no"):
+        return False
+    raise ValueError(f"{name}={value!r}: expected on or off")
+
+
+def current_viewer() -> Viewer:
+    """The viewer the current request acts for; fails closed when there is none.
+
+    With sign-in turned off (``WSI_AUTH=off``) that is a city-wide local viewer.
+    Outside a request, or on an app without :func:`install_auth`, it raises
+    ``PermissionError`` rather than guessing a scope.
+    """
+    viewer = g.get("wsi_viewer") if has_request_context() else None
+    if viewer is None:
+        raise PermissionError("no signed-in viewer for this request")
+    return viewer
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The session-signing key in ``path``, created once (mode 600) if missing.
+
+    Created under a temporary name and hard-linked into place, so concurrent workers
+    starting together agree on one key and never read a half-written file.
+    """
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        # If another worker won the race, its key is the one to use.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        log.warning("%s was readable by others (mode %o); setting it to 600", path, mode)
+        os.chmod(path, 0o600)
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise ValueError(f"{path} holds a session secret shorter than 32 characters")
+    return secret
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with Secure decided per request when on auto."""
+
+    def __init__(self, secure: bool | None) -> None:
+        self.secure = secure
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure if self.secure is None else self.secure
+
+
+class _Auth:
+    """Everything :func:`install_auth` attaches to one Flask server."""
+
+    def __init__(self, app: dash.Dash, settings: Settings, config: AuthConfig) -> None:
+        self.app = app
+        self.config = config
+        self.prefix = app.config.routes_pathname_prefix
+        self.home = app.config.requests_pathname_prefix
+        self.csrf_cookie = app.config.csrf_token_name
+        self.csrf_header = app.config.csrf_header_name
+        self.store = UserStore(settings.users_path)
+        self.user_throttle = LoginThrottle(free_failures=5)
+        # Many staff may share one office NAT address: allow more before locking it.
+        self.ip_throttle = LoginThrottle(free_failures=20)
+        self.lifetime_s = config.session_hours * 3600
+        self.login_endpoint = "wsi_auth_login"
+        self.logout_endpoint = "wsi_auth_logout"
+        self.public_endpoints = {
+            self.login_endpoint,
+            f"{self.prefix}_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
+            f"{self.prefix}_favicon.ico",
+        }
+        self.static_endpoints = self.public_endpoints - {self.login_endpoint}
+        self.extra_sources = _tile_sources(settings.map_tiles_url)
+
+    # -- the session ---------------------------------------------------------------
+    def session_user(self) -> User | None:
+        username, stamp, signed_in_at = (session.get(k) for k in ("user", "stamp", "at"))
+        if not (
+            isinstance(username, str)
+            and isinstance(stamp, str)
+            and isinstance(signed_in_at, int | float)
+        ):
+            return None
+        age = time.time() - signed_in_at
+        if age > self.lifetime_s or age < -300:
+            return None
+        user = self.store.get(username)
+        if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+            return None
+        return user
+
+    def guard(self) -> Response | None:
+        endpoint = request.url_rule.endpoint if request.url_rule else None
+        if endpoint in self.public_endpoints:
+            return None
+        user = self.session_user()
+        if user is None:
+            if "user" in session:
+                session.clear()
+            return self.deny()
+        g.wsi_user = user
+        g.wsi_viewer = user.viewer()
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(self.csrf_header) or request.form.get("csrf_token", "")
+            expected = session.get("csrf", "")
+            if not (expected and hmac.compare_digest(str(sent), str(expected))):
+                log.warning("CSRF token missing or wrong: %s %s", request.method, request.path)
+                return _json_error(403, "CSRF token missing or invalid 缺少或无效的 CSRF 令牌")
+        return None
+
+    def deny(self) -> Response:
+        wants_page = (
+            request.method == "GET"
+            and request.accept_mimetypes.accept_html
+            and not request.path.startswith(f"{self.prefix}_dash-")
+        )
+        if wants_page:
+            target = request.full_path if request.query_string else request.path
+            return redirect(f"{self.home}login?{urlencode({'next': target})}")
+        return _json_error(401, "login required 请先登录")
+
+    # -- views ---------------------------------------------------------------------
+    def login(self) -> Response:
+        next_url = _safe_next(request.values.get("next", ""), self.home)
+        if request.method == "GET":
+            if self.session_user() is not None:
+                return redirect(next_url)
+            return self.login_page(next_url)
+        sent = request.form.get("csrf_token", "")
+        expected = session.get("login_csrf", "")
+        if not (expected and hmac.compare_digest(str(sent), str(expected))):
+            return self.login_page(next_url, _MESSAGES["expired"], 400)
+        username = request.form.get("username", "").strip().lower()[:64]
+        password = request.form.get("password", "")[:1024]
+        ip = request.remote_addr or "unknown"
+        wait = max(
+            self.user_throttle.retry_after(f"user:{username}"),
+            self.ip_throttle.retry_after(f"ip:{ip}"),
+        )
+        if wait > 0:
+            log.warning("login refused while locked out: user=%r ip=%s", username, ip)
+            minutes = max(1, round(wait / 60))
+            message = _MESSAGES["locked"].format(minutes=minutes)
+            response = self.login_page(next_url, message, 429, username)
+            response.headers["Retry-After"] = str(int(wait) + 1)
+            return response
+        user = self.store.authenticate(username, password) if username and password else None
+        if user is None:
+            self.user_throttle.failure(f"user:{username}")
+            self.ip_throttle.failure(f"ip:{ip}")
+            log.warning("failed login: user=%r ip=%s", username, ip)
+            # 200, as a re-shown form: a 401 would need a WWW-Authenticate challenge.
+            return self.login_page(next_url, _MESSAGES["wrong"], 200, username)
+        self.user_throttle.success(f"user:{username}")
+        session.clear()  # a fresh session: nothing from before sign-in carries over
+        session.permanent = True
+        session.update(
+            user=user.username,
+            stamp=user.session_stamp,
+            at=int(time.time()),
+            csrf=secrets.token_urlsafe(32),
+        )
+        log.info(
+            "login: user=%s role=%s scope=%s ip=%s", user.username, user.role, user.scope_code, ip
+        )
+        return redirect(next_url)
+
+    def logout(self) -> Response:
+        if request.method == "POST":
+            log.info("logout: user=%s", g.wsi_user.username)
+            session.clear()
+            response = self.login_page(self.home, _MESSAGES["signed_out"], 200)
+            response.delete_cookie(self.csrf_cookie, path=self.home)
+            return response
+        return self.logout_page()
+
+    def login_page(
+        self, next_url: str, message: str = "", status: int = 200, username: str = ""
+    ) -> Response:
+        token = session.get("login_csrf")
+        if not token:
+            token = session["login_csrf"] = secrets.token_urlsafe(32)
+        body = _LOGIN_TEMPLATE.substitute(
+            style=_STYLE,
+            action=escape(f"{self.home}login"),
+            csrf=escape(token),
+            next=escape(next_url),
+            username=escape(username),
+            message=f'<p class="msg" role="alert">{escape(message)}</p>' if message else "",
+        )
+        return _html(body, status)
+
+    def logout_page(self) -> Response:
+        user = g.wsi_user
+        zh, en = ROLE_LABELS[user.role]
+        body = _LOGOUT_TEMPLATE.substitute(
+            style=_STYLE,
+            action=escape(f"{self.home}logout"),
+            csrf=escape(session.get("csrf", "")),
+            who=escape(f"{user.display_name} ({user.username}, {zh} {en})"),
+            home=escape(self.home),
+        )
+        return _html(body, 200)
+
+    # -- every response ------------------------------------------------------------
+    def finish(self, response: Response) -> Response:
+        user = g.get("wsi_user")
+        token = session.get("csrf") if user is not None else None
+        if token and request.cookies.get(self.csrf_cookie) != token:
+            # Readable by the page's script (that is the point: the renderer copies it
+            # into the X-CSRFToken header); Strict so no other site's request carries it.
+            response.set_cookie(
+                self.csrf_cookie,
+                token,
+                max_age=int(self.lifetime_s),
+                path=self.home,
+                secure=self.app.server.session_interface.get_cookie_secure(self.app.server),
+                httponly=False,
+                samesite="Strict",
+            )
+        return response
+
+    def headers(self, response: Response) -> Response:
+        endpoint = request.url_rule.endpoint if request.url_rule else None
+        headers = response.headers
+        if "Content-Security-Policy" not in headers:
+            headers["Content-Security-Policy"] = self.csp()
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if endpoint not in self.static_endpoints and "Cache-Control" not in headers:
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    def csp(self) -> str:
+        # Dash's only executed inline scripts are its renderer bootstrap and inline
+        # clientside callbacks; csp_hashes() covers both, so no 'unsafe-inline' for
+        # scripts. Styles need 'unsafe-inline': plotly.js and dcc inject <style> rules.
+        # Maps (MapLibre in plotly) run their workers from blob: URLs.
+        scripts = " ".join(["'self'", *self.app.csp_hashes()])
+        extra = " ".join(self.extra_sources)
+        return "; ".join(
+            [
+                "default-src 'self'",
+                f"script-src {scripts}",
+                "style-src 'self' 'unsafe-inline'",
+                f"img-src 'self' data: blob: {extra}".strip(),
+                "font-src 'self' data:",
+                f"connect-src 'self' {extra}".strip(),
+                "worker-src 'self' blob:",
+                "child-src 'self' blob:",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            ]
+        )
+
+
+def install_auth(
+    app: dash.Dash, settings: Settings | None = None, config: AuthConfig | None = None
+) -> None:
+    """Put ``app`` (a Dash app on the Flask backend) behind sign-in; see the module doc.
+
+    Call it once, after the app is created (its pages may be registered before or
+    after). With ``config.enabled`` false only the security headers are installed
+    and :func:`current_viewer` returns a city-wide local viewer.
+    """
+    from pipelines.settings import get_settings
+
+    settings = settings or get_settings()
+    config = config or AuthConfig.from_env()
+    server: Flask = app.server
+    if EXTENSION_KEY in server.extensions:
+        raise RuntimeError("install_auth was already called on this app")
+    auth = _Auth(app, settings, config)
+    server.extensions[EXTENSION_KEY] = auth
+    server.after_request(auth.headers)
+    if not config.enabled:
+        log.warning("sign-in is OFF (WSI_AUTH=off): anyone reaching this port sees all data")
+        server.before_request_funcs.setdefault(None, []).insert(0, _set_local_viewer)
+        return
+
+    if config.proxy_hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = config.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    secret = config.session_secret
+    if secret is not None and len(secret) < 32:
+        raise ValueError("WSI_SESSION_SECRET must be at least 32 characters")
+    server.secret_key = secret or load_or_create_secret(settings.data_dir / ".flask_secret")
+    server.config.update(
+        SESSION_COOKIE_NAME=SESSION_COOKIE_NAME,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PATH=auth.home,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=auth.lifetime_s),
+        # The sign-in time in the cookie bounds a session; refreshing it would not.
+        SESSION_REFRESH_EACH_REQUEST=False,
+        # A login form is small; refuse big bodies before parsing them.
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
+    )
+    server.session_interface = _SessionInterface(config.cookie_secure)
+    server.add_url_rule(
+        f"{auth.prefix}login", auth.login_endpoint, auth.login, methods=["GET", "POST"]
+    )
+    server.add_url_rule(
+        f"{auth.prefix}logout", auth.logout_endpoint, auth.logout, methods=["GET", "POST"]
+    )
+    # Loaded by every dashboard page (Dash puts external scripts before its renderer).
+    server.add_url_rule(f"{auth.prefix}_wsi-auth/session.js", "wsi_auth_script", _session_script)
+    app.config.external_scripts.append(f"{auth.home}_wsi-auth/session.js")
+    # First in line: nothing of Dash's runs for a request that is not signed in.
+    server.before_request_funcs.setdefault(None, []).insert(0, auth.guard)
+    server.after_request(auth.finish)
+
+
+_SESSION_JS = (Path(__file__).with_name("session.js")).read_text(encoding="utf-8")
+
+
+def _session_script() -> Response:
+    return Response(_SESSION_JS, mimetype="text/javascript")
+
+
+def _set_local_viewer() -> None:
+    g.wsi_viewer = LOCAL_VIEWER
+
+
+def csrf_token() -> str:
+    """The signed-in session's CSRF token, for a form that POSTs (e.g. a logout button)."""
+    return str(session.get("csrf", "")) if has_request_context() else ""
+
+
+def _tile_sources(url: str | None) -> list[str]:
+    """CSP sources for a configured basemap tile URL (``{s}`` subdomains as ``*``)."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    host = parts.netloc
+    if "{" in host:
+        host = "*." + host.split("}.", 1)[-1] if host.startswith("{") else host
+    return [f"{parts.scheme}://{host}"]
+
+
+def _safe_next(target: str, home: str) -> str:
+    """Only a path on this site: no scheme, no host, no ``//`` or backslash tricks."""
+    parts = urlsplit(target)
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or parts.scheme
+        or parts.netloc
+        or any(ord(c) < 32 for c in target)
+    ):
+        return home
+    return target
+
+
+def _json_error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def _html(body: str, status: int) -> Response:
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = _PAGE_CSP
+    return response
+
+
+_STYLE = """
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
+background:#f4f1ec;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",
+system-ui,sans-serif;color:#2b2b2b}
+main{background:#fff;padding:2.2rem 2.4rem;border-radius:10px;width:min(22rem,90vw);
+box-shadow:0 2px 14px rgba(0,0,0,.08)}
+h1{font-size:1.35rem;margin:0 0 .2rem;color:#b3261e}
+.sub{margin:0 0 1.4rem;color:#666;font-size:.9rem}
+label{display:block;font-size:.9rem;margin:.9rem 0 .3rem}
+input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.55rem .6rem;
+border:1px solid #bbb;border-radius:6px;font-size:1rem}
+button{margin-top:1.4rem;width:100%;padding:.65rem;border:0;border-radius:6px;
+background:#b3261e;color:#fff;font:inherit;font-size:1rem;cursor:pointer}
+button:focus,input:focus{outline:2px solid #1d4ed8;outline-offset:1px}
+.msg{background:#fdecea;color:#8a1c13;padding:.6rem .7rem;border-radius:6px;font-size:.9rem}
+.foot{margin-top:1.2rem;font-size:.8rem;color:#888}
+a{color:#1d4ed8}
+"""
+# The pages carry only this one inline <style>, allowed by its hash; nothing else loads.
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+_PAGE_CSP = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+_MESSAGES = {
+    "wrong": "用户名或密码错误。 Wrong username or password.",
+    "locked": "尝试次数过多，请 {minutes} 分钟后再试。 "
+    "Too many attempts; try again in {minutes} min.",
+    "expired": "页面已过期，请重新输入。 The form expired; please sign in again.",
+    "signed_out": "您已退出登录。 You have signed out.",
+}
+
+_LOGIN_TEMPLATE = Template("""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,">
+<title>登录 Sign in · 暖心驿站数据平台</title><style>$style</style></head>
+<body><main>
+<h1>暖心驿站数据平台</h1>
+<p class="sub">Warm Station Insights · 请登录 Please sign in</p>
+$message
+<form method="post" action="$action" autocomplete="on">
+<input type="hidden" name="csrf_token" value="$csrf">
+<input type="hidden" name="next" value="$next">
+<label for="username">用户名 Username</label>
+<input type="text" id="username" name="username" value="$username" required
+ autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" autofocus>
+<label for="password">密码 Password</label>
+<input type="password" id="password" name="password" required
+ autocomplete="current-password" maxlength="1024">
+<button type="submit" id="login-button">登录 Sign in</button>
+</form>
+<p class="foot">账号由系统管理员分配 Accounts are issued by your administrator.</p>
+</main></body></html>
+""")
+
+_LOGOUT_TEMPLATE = Template("""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,">
+<title>退出 Sign out · 暖心驿站数据平台</title><style>$style</style></head>
+<body><main>
+<h1>暖心驿站数据平台</h1>
+<p class="sub">当前用户 Signed in as: $who</p>
+<form method="post" action="$action">
+<input type="hidden" name="csrf_token" value="$csrf">
+<button type="submit" id="logout-button">退出登录 Sign out</button>
+</form>
+<p class="foot"><a href="$home">返回 Back to the dashboard</a></p>
+</main></body></html>
+""")
