@@ -195,28 +195,38 @@ def _register_shell_callbacks(app: Dash) -> None:
     @app.callback(
         Output("district", "options"),
         Output("district", "placeholder"),
+        Output("district", "value"),
+        Output("district", "disabled"),
         Input("lang", "data"),
         Input("_pages_location", "pathname"),
+        State("district", "value"),
     )
-    def district_options(lang: str | None, _: str):
+    def district_options(lang: str | None, _: str, current: str | None):
         if not data.available():
-            return [], t("filter.all_city", lang)
-        return _options(data.current_viewer(), "district", None), t("filter.all_city", lang)
+            return [], t("filter.all_city", lang), None, False
+        viewer = data.current_viewer()
+        fixed = viewer.fixed_scope("district")
+        options = _options(viewer, "district", None)
+        value = fixed or (current if current in {o["value"] for o in options} else None)
+        return options, t("filter.all_city", lang), value, fixed is not None
 
     @app.callback(
         Output("subdistrict", "options"),
         Output("subdistrict", "value"),
         Output("subdistrict", "placeholder"),
+        Output("subdistrict", "disabled"),
         Input("district", "value"),
         Input("lang", "data"),
         State("subdistrict", "value"),
     )
     def subdistrict_options(district: str | None, lang: str | None, current: str | None):
         if not district or not data.available():
-            return [], None, t("filter.all", lang)
-        options = _options(data.current_viewer(), "subdistrict", district)
-        keep = current if current in {o["value"] for o in options} else None
-        return options, keep, t("filter.all", lang)
+            return [], None, t("filter.all", lang), False
+        viewer = data.current_viewer()
+        fixed = viewer.fixed_scope("subdistrict")
+        options = _options(viewer, "subdistrict", district)
+        keep = fixed or (current if current in {o["value"] for o in options} else None)
+        return options, keep, t("filter.all", lang), fixed is not None
 
     @app.callback(
         Output("community", "options"),

@@ -71,6 +71,14 @@ class Viewer:
     def is_city(self) -> bool:
         return scope_level(self.scope_code) == "city"
 
+    def fixed_scope(self, level: str) -> str | None:
+        """The viewer's own district or subdistrict when their scope lies inside one: the
+        scope pickers of that level are fixed to it."""
+        digits = {"district": 6, "subdistrict": 9}[level]
+        if LEVELS.index(scope_level(self.scope_code)) < LEVELS.index(level):
+            return None
+        return self.scope_code[:digits].ljust(12, "0")
+
     def allowed(self, requested: str | None) -> str:
         """The scope a query runs on: the requested one when the viewer may see it,
         else the viewer's own scope."""

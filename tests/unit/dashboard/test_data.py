@@ -222,3 +222,14 @@ def test_report_files_by_viewer(settings, city):
     fangshan = data.Viewer(FANGSHAN)
     assert [p.name for p in data.report_files(fangshan, MARCH)] == ["2024-03-房山区.pdf"]
     assert data.report_files(data.Viewer(HAIDIAN)) == []
+
+
+def test_a_scoped_viewer_has_its_pickers_fixed_to_its_own_district_and_subdistrict():
+    city = data.Viewer()
+    district = data.Viewer(scope_code="110111000000")
+    subdistrict = data.Viewer(scope_code="110111011000")
+    assert city.fixed_scope("district") is None and city.fixed_scope("subdistrict") is None
+    assert district.fixed_scope("district") == "110111000000"
+    assert district.fixed_scope("subdistrict") is None
+    assert subdistrict.fixed_scope("district") == "110111000000"
+    assert subdistrict.fixed_scope("subdistrict") == "110111011000"
