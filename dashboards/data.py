@@ -641,6 +641,29 @@ def quarantine_rows(viewer: Viewer, path: str | None = None) -> pl.DataFrame:
     )
 
 
+#: the most quarantined rows the data-quality page sends to the browser (the download
+#: has them all)
+QUARANTINE_SHOWN = 1000
+
+
+def quarantine_rows_shown(
+    viewer: Viewer, limit: int = QUARANTINE_SHOWN
+) -> tuple[pl.DataFrame, int]:
+    """The first ``limit`` rejected rows, the most recently ingested files' first and
+    then by row number, and the number of all rejected rows."""
+    if not viewer.is_city:
+        return pl.DataFrame(), 0
+    shown = _q(
+        """SELECT q.path, q.source, q.row_number, q.column_name, q.reason, q.raw_values
+        FROM quarantine q LEFT JOIN ingest_files f ON f.path = q.path
+        ORDER BY f.ingested_at DESC NULLS LAST, q.path, q.row_number, q.column_name
+        LIMIT $limit""",
+        limit=limit,
+    )
+    total = _q("SELECT count(*) AS n FROM quarantine")["n"].item()
+    return shown, int(total)
+
+
 # --- monthly reports (files the pipeline writes beside the snapshot) -----------------
 
 _REPORT_NAME = re.compile(r"(\d{4}-\d{2})(?:[-_](.+))?\.(html|pdf)")

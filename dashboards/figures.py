@@ -7,12 +7,14 @@ tile request unless a tile basemap is configured, so they work offline.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -153,25 +155,89 @@ def district_boundaries(path: Path, step: float = 0.001) -> dict | None:
         return None
 
 
-def map_layout(fig: go.Figure, boundaries: dict | None, tiles_url: str | None,
-               center: dict | None = None, zoom: float = 8.0) -> dict:  # fmt: skip
-    """The figure as a dict on a white background, with district lines from GeoJSON and a
-    raster basemap only when one is configured. No symbol layers: they would fetch glyphs
-    from the network. The layers go into the dict after plotly's validation, which would
-    otherwise walk every coordinate of the boundaries on every update."""
+class MapFigure(dict):
+    """A map figure as the plain dict ``dcc.Graph`` takes, built without plotly's
+    validation. Its traces also read as attributes (``fig.data[-1].name``), as a
+    ``graph_objects`` figure's do. The layout's template and the district GeoJSON are
+    built once per process and shared by every map: read them, do not change them."""
+
+    @property
+    def data(self) -> list[_Record]:
+        return self["data"]
+
+    @property
+    def layout(self) -> _Record:
+        return self["layout"]
+
+
+class _Record(dict):
+    """A trace or layout dict whose keys also read as attributes."""
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@lru_cache(maxsize=4)
+def _template(name: str) -> dict:
+    """A plotly template as the dict that plotly.js reads, built once per process."""
+    return pio.templates[name].to_plotly_json()
+
+
+@lru_cache(maxsize=8)
+def _map_base(template: str, styled: bool) -> dict:
+    """The parts of a map's layout that do not change between updates, built once."""
+    layout: dict = {"template": _template(template)}
+    if styled:  # as _style() sets them on the other figures
+        layout.update(font={"family": FONT, "size": 13}, colorway=SEQUENCE, showlegend=True,
+                      hoverlabel={"font": {"family": FONT}})  # fmt: skip
+    layout.update(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=560,
+                  legend={"orientation": "h", "y": -0.02}, uirevision="map")  # fmt: skip
+    if not styled:
+        layout["font"] = {"family": FONT, "size": 13}
+    return layout
+
+
+def map_layers(boundaries: dict | None, tiles_url: str | None) -> list[dict]:
+    """A raster basemap only when one is configured, and the district lines. No symbol
+    layers: they would fetch glyphs from the network. The GeoJSON is the cached one of
+    :func:`district_boundaries`, referenced rather than copied."""
     layers = []
     if tiles_url:
         layers.append({"sourcetype": "raster", "source": [tiles_url], "below": "traces"})
     if boundaries:
         layers.append({"sourcetype": "geojson", "source": boundaries, "type": "line",
                        "color": "#7f8c8d", "line": {"width": 1.2}})  # fmt: skip
-    fig.update_layout(
-        map={"style": "white-bg", "center": center or BEIJING_CENTER, "zoom": zoom},
-        uirevision="map",
-    )
-    out = fig.to_dict()
-    out["layout"]["map"]["layers"] = layers
-    return out
+    return layers
+
+
+def map_figure(traces: list[dict], boundaries: dict | None, tiles_url: str | None,
+               center: dict | None = None, zoom: float = 8.0, template: str | None = None,
+               styled: bool = True) -> MapFigure:  # fmt: skip
+    """A MapLibre map on the ``white-bg`` style as a plain dict: ``traces`` as given
+    (plain ``scattermap`` dicts, no validation), district lines from GeoJSON and a tile
+    basemap when one is configured. ``template`` is a plotly template's name (default:
+    plotly's default); ``styled`` adds the fonts and colours of :func:`_style`."""
+    base = _map_base(template or pio.templates.default, styled)
+    # a fresh copy of the few small settings; the template (7 kB) is shared
+    layout = _Record(copy.deepcopy({k: v for k, v in base.items() if k != "template"}))
+    layout["template"] = base["template"]
+    layout["map"] = {"style": "white-bg", "center": center or BEIJING_CENTER, "zoom": zoom,
+                     "layers": map_layers(boundaries, tiles_url)}  # fmt: skip
+    return MapFigure(data=[_Record(trace) for trace in traces], layout=layout)
+
+
+def map_points(df: pl.DataFrame, **trace: object) -> dict:
+    """A ``scattermap`` trace of markers at the rows' lat/lon."""
+    return {"lat": df["lat"].to_list(), "lon": df["lon"].to_list(), "mode": "markers",
+            "type": "scattermap", **trace}  # fmt: skip
+
+
+def community_hover(df: pl.DataFrame) -> list:
+    """Each community's name and outdoor workers, the customdata of its hover text."""
+    return list(zip(df["community_name"].to_list(), df["outdoor_workers"].to_list(), strict=True))
 
 
 def _center(df: pl.DataFrame, width_px: int = 1000, height_px: int = 520) -> tuple[dict, float]:
@@ -192,49 +258,40 @@ def _center(df: pl.DataFrame, width_px: int = 1000, height_px: int = 520) -> tup
 def coverage_map(
     communities: pl.DataFrame, stations: pl.DataFrame, lang: str,
     boundaries: dict | None, tiles_url: str | None,
-) -> dict:  # fmt: skip
+) -> MapFigure:  # fmt: skip
     """Uncovered communities coloured by their uncovered workers, covered ones grey,
     stations as points: green when they meet the standard, blue when not."""
-    fig = go.Figure()
     # drawn in this order so that the gaps, the point of the map, lie on top
     covered = communities.filter(pl.col("covered"))
     gaps = communities.filter(~pl.col("covered"))
     hover = "%{customdata[0]}<br>" + column("outdoor_workers", lang) + ": %{customdata[1]:,}"
-    fig.add_trace(go.Scattermap(
-        lat=covered["lat"].to_list(), lon=covered["lon"].to_list(), mode="markers",
-        marker={"size": 7, "color": "#bdc3c7", "opacity": 0.7},
-        name=t("legend.covered", lang),
-        customdata=list(zip(covered["community_name"].to_list(),
-                            covered["outdoor_workers"].to_list(), strict=True)),
+    traces = [map_points(
+        covered, marker={"size": 7, "color": "#bdc3c7", "opacity": 0.7},
+        name=t("legend.covered", lang), customdata=community_hover(covered),
         hovertemplate=hover + "<extra></extra>",
-    ))  # fmt: skip
+    )]  # fmt: skip
     active = stations.filter(pl.col("active")) if "active" in stations.columns else stations
     # stations in green and blue, apart from the communities' orange-red scale
     for standard, key, color in ((True, "legend.standard", COLORS["good"]),
                                  (False, "legend.nonstandard", COLORS["secondary"])):  # fmt: skip
         part = active.filter(pl.col("meets_standard") == standard)
-        fig.add_trace(go.Scattermap(
-            lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers",
-            marker={"size": 6, "color": color, "opacity": 0.85}, name=t(key, lang),
+        traces.append(map_points(
+            part, marker={"size": 6, "color": color, "opacity": 0.85}, name=t(key, lang),
             text=part["station_name"].to_list(), hovertemplate="%{text}<extra></extra>",
         ))  # fmt: skip
-    fig.add_trace(go.Scattermap(
-        lat=gaps["lat"].to_list(), lon=gaps["lon"].to_list(), mode="markers",
+    traces.append(map_points(
+        gaps,
         marker={"size": 9, "color": gaps["uncovered_workers"].to_list(),
                 "colorscale": [[0, "#fdbb84"], [0.5, "#e34a33"], [1, "#7f0000"]],
                 "cmin": 0, "showscale": True,
                 "cmax": max(1, gaps["uncovered_workers"].max() or 1),
                 "colorbar": {"title": {"text": column("uncovered_workers", lang)},
                              "thickness": 12}},
-        name=t("legend.communities", lang),
-        customdata=list(zip(gaps["community_name"].to_list(),
-                            gaps["outdoor_workers"].to_list(), strict=True)),
+        name=t("legend.communities", lang), customdata=community_hover(gaps),
         hovertemplate=hover + "<extra></extra>",
     ))  # fmt: skip
-    _style(fig, 560)
-    fig.update_layout(legend={"orientation": "h", "y": -0.02})
     center, zoom = _center(communities)
-    return map_layout(fig, boundaries, tiles_url, center, zoom)
+    return map_figure(traces, boundaries, tiles_url, center, zoom, template="plotly_white")
 
 
 # --- demand --------------------------------------------------------------------------

@@ -113,6 +113,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数据质量仅对市级用户开放。",
         "Data quality is shown to city-level users only.",
     ),
+    "quality.rows_shown": (
+        "显示 {shown:,} 行，共 {total:,} 行——全部行请下载",
+        "showing {shown:,} of {total:,} rows — download for all",
+    ),
     "quality.balanced": ("行数核对", "Row accounting"),
     "quality.equation": (
         "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboards import figures
@@ -21,24 +20,23 @@ STATUS = {
 def siting_map(
     communities: pl.DataFrame, stations: pl.DataFrame, plan: SitingPlan, lang: str,
     boundaries: dict | None, tiles_url: str | None,
-) -> go.Figure:  # fmt: skip
+) -> figures.MapFigure:  # fmt: skip
     """Communities by status (covered today, newly covered, still uncovered), today's
-    stations as small points and the planned sites as large numbered-in-hover points."""
-    fig = go.Figure()
+    stations as small points and the planned sites as large numbered-in-hover points,
+    over the district lines (and the tile basemap when one is configured). A plain
+    dict, as :func:`figures.coverage_map`."""
+    traces = []
     hover = "%{customdata[0]}<br>" + column("outdoor_workers", lang) + ": %{customdata[1]:,}"
     for status, (key, color, size) in STATUS.items():
         if status == "gap":  # today's stations above the covered communities
-            fig.add_trace(go.Scattermap(
-                lat=stations["lat"].to_list(), lon=stations["lon"].to_list(), mode="markers",
-                marker={"size": 6, "color": figures.COLORS["primary"]},
+            traces.append(figures.map_points(
+                stations, marker={"size": 6, "color": figures.COLORS["primary"]},
                 name=t("legend.stations", lang), hoverinfo="skip",
             ))  # fmt: skip
         part = communities.filter(pl.col("status") == status)
-        fig.add_trace(go.Scattermap(
-            lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers",
-            marker={"size": size, "color": color, "opacity": 0.8}, name=t(key, lang),
-            customdata=list(zip(part["community_name"].to_list(),
-                                part["outdoor_workers"].to_list(), strict=True)),
+        traces.append(figures.map_points(
+            part, marker={"size": size, "color": color, "opacity": 0.8}, name=t(key, lang),
+            customdata=figures.community_hover(part),
             hovertemplate=hover + "<extra></extra>",
         ))  # fmt: skip
     sites = [
@@ -46,17 +44,12 @@ def siting_map(
         f"{s.cumulative_workers:,}"
         for s in plan.sites
     ]
-    fig.add_trace(go.Scattermap(
-        lat=[s.lat for s in plan.sites], lon=[s.lon for s in plan.sites], mode="markers",
-        marker={"size": 13, "color": figures.COLORS["secondary"], "opacity": 0.75},
-        name=t("legend.planned", lang), text=sites, hovertemplate="%{text}<extra></extra>",
-    ))  # fmt: skip
+    traces.append({
+        "lat": [s.lat for s in plan.sites], "lon": [s.lon for s in plan.sites],
+        "mode": "markers", "type": "scattermap",
+        "marker": {"size": 13, "color": figures.COLORS["secondary"], "opacity": 0.75},
+        "name": t("legend.planned", lang), "text": sites, "hovertemplate": "%{text}<extra></extra>",
+    })  # fmt: skip
     center, zoom = figures._center(communities)
-    figures.map_layout(fig, boundaries, tiles_url, center, zoom)
-    fig.update_layout(
-        height=560,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        font={"family": figures.FONT, "size": 13},
-        legend={"orientation": "h", "y": -0.02},
-    )
-    return fig
+    # plotly's default template and no _style(), as this map has always been drawn
+    return figures.map_figure(traces, boundaries, tiles_url, center, zoom, styled=False)

@@ -38,7 +38,9 @@ def layout(**_):
                     help_key="quality", wide=True),
             section("quality.by_reason", graph("quality-reasons"), table("quality-summary", 300),
                     download_bar("quarantine_summary"), help_key="quality", wide=True),
-            section("quality.rows", table("quality-rows", 360), download_bar("quarantine_rows"),
+            # the first rows only, with a note when there are more: the download has all
+            section("quality.rows", html.P(id="quality-rows-note", className="lead"),
+                    table("quality-rows", 360), download_bar("quarantine_rows"),
                     help_key="quality", wide=True),
         ],
         className="grid",
@@ -53,13 +55,14 @@ def layout(**_):
     Output(grid("quality-summary"), "columnDefs"),
     Output(grid("quality-rows"), "rowData"),
     Output(grid("quality-rows"), "columnDefs"),
+    Output("quality-rows-note", "children"),
     Input("lang", "data"),
 )
 def update(lang):
     viewer, _, _ = context(None, None)
     files = data.ingest_files(viewer)
     summary = data.quarantine_summary(viewer)
-    rejected = data.quarantine_rows(viewer)
+    rejected, rejected_total = data.quarantine_rows_shown(viewer)
     file_columns = grid_columns(files, lang, ("path",))
     for spec in file_columns:
         if spec["field"] == "balanced":
@@ -69,12 +72,15 @@ def update(lang):
         if spec["field"] == "message":
             spec["flex"] = 1
             spec["minWidth"] = 280
+    shown_note = ""
+    if rejected_total > rejected.height:
+        shown_note = t("quality.rows_shown", lang, shown=rejected.height, total=rejected_total)
     if not viewer.is_city:
         note = figures.empty(lang)
         note.layout.annotations[0].text = t("quality.city_only", lang)
-        return [], [], note, [], [], [], []
+        return [], [], note, [], [], [], [], ""
     return (
         rows(files, lang), file_columns, figures.quarantine_reasons(summary, lang),
         rows(summary, lang), grid_columns(summary, lang), rows(rejected, lang),
-        grid_columns(rejected, lang, ("path",)),
+        grid_columns(rejected, lang, ("path",)), shown_note,
     )  # fmt: skip

@@ -211,6 +211,21 @@ def test_data_quality(settings, city):
     assert len(data.quarantine_rows(city, "usage/2024-02 拱辰.csv")) == 2
 
 
+def test_the_quality_page_shows_the_first_rows_and_the_download_has_all(settings, city):
+    everything = data.download_table(city, "quarantine_rows", {})
+    shown, total = data.quarantine_rows_shown(city, limit=2)
+    assert total == everything.height == 4
+    assert shown.height == 2 and shown.columns == everything.columns
+    # the most recently ingested files first, then by row number
+    ingested = dict(data.ingest_files(city).select("path", "ingested_at").iter_rows())
+    times = [ingested[p] for p in shown["path"]]
+    assert times == sorted(times, reverse=True)
+    assert times[0] == max(ingested[p] for p in everything["path"])
+    assert data.quarantine_rows_shown(city)[0].height == 4
+    shown, total = data.quarantine_rows_shown(data.Viewer("110108000000"))
+    assert shown.is_empty() and total == 0
+
+
 def test_report_files_by_viewer(settings, city):
     folder = settings.reports_dir
     folder.mkdir(parents=True, exist_ok=True)
