@@ -77,7 +77,8 @@ class Pseudonymiser:
         key = key.ljust(block, b"\0")
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-        self._known = pl.DataFrame(schema={"clear": pl.String, "pseudonym": pl.String})
+        #: clear value → pseudonym (None where nothing is left once normalised)
+        self._known: dict[str, str | None] = {}
 
     def _hash(self, normalised: str) -> str:
         inner = self._inner.copy()
@@ -88,22 +89,22 @@ class Pseudonymiser:
 
     def __call__(self, series: pl.Series) -> pl.Series:
         """The column's pseudonyms; blank stays null."""
-        cells = series.to_frame("clear")
-        joined = cells.join(self._known, on="clear", how="left", maintain_order="left")
-        unknown = pl.col("pseudonym").is_null() & pl.col("clear").is_not_null()
-        new = joined.filter(unknown).select("clear").unique()
-        if new.height:
+        distinct = series.drop_nulls().unique().to_list()
+        known = self._known
+        new = [v for v in distinct if v not in known]
+        if new:
             # normalise only the distinct new cells: a file repeats the same people
-            normalised = new.select(normalise_expr(pl.col("clear")))
-            hashed = new.with_columns(
-                pl.Series(
-                    "pseudonym",
-                    [self._hash(v) if v else None for v in normalised.to_series().to_list()],
-                    dtype=pl.String,
-                )
-            )
-            self._known = pl.concat([self._known, hashed])
-            joined = cells.join(self._known, on="clear", how="left", maintain_order="left")
+            normalised = pl.select(normalise_expr(pl.Series(new, dtype=pl.String))).to_series()
+            for clear, form in zip(new, normalised.to_list(), strict=True):
+                known[clear] = self._hash(form) if form else None
+        # one join against this column's own distinct values, not everything seen so far
+        mapping = pl.DataFrame(
+            {"clear": distinct, "pseudonym": [known[v] for v in distinct]},
+            schema={"clear": pl.String, "pseudonym": pl.String},
+        )
+        joined = series.to_frame("clear").join(
+            mapping, on="clear", how="left", maintain_order="left"
+        )
         return joined.get_column("pseudonym").alias(series.name)
 
 

@@ -36,6 +36,8 @@ class CommunityMatcher:
     def __init__(self, communities: list[tuple[str, str]]) -> None:
         self.codes = {code for code, _ in communities}
         self._steps: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(3)]
+        #: written form → its outcome: an export repeats the same names batch after batch
+        self._matched: dict[str, tuple[str | None, str]] = {}
         for code, name in communities:
             name = (name or "").strip()
             for step, form in zip(
@@ -46,6 +48,12 @@ class CommunityMatcher:
 
     def match(self, written: str) -> tuple[str | None, str]:
         """(code, matched) or (None, unmatched | ambiguous)."""
+        found = self._matched.get(written)
+        if found is None:
+            found = self._matched[written] = self._match(written)
+        return found
+
+    def _match(self, written: str) -> tuple[str | None, str]:
         written = re.sub(
             r"^(\d{12})\.0*$", r"\1", written.strip()
         )  # a code Excel stored as a number

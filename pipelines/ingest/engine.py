@@ -80,32 +80,56 @@ def _registered(con: duckdb.DuckDBPyConnection, path: str) -> tuple[str, datetim
     return rows[0] if rows else None
 
 
+class References:
+    """What the files of one source run share: the loaded stations and communities its
+    rows are checked against, read from the warehouse once (when first needed) rather
+    than per file, as ingesting one source never changes the other sources' tables; and
+    the date styles its files were written in (tried first on the next file)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+        self._con, self._spec = con, spec
+        self._read = False
+        self.communities: CommunityMatcher | None = None
+        self.stations: pl.Series | None = None
+        self.moment_styles: dict[str, list[str]] = {}
+
+    def load(self) -> References:
+        """Read the references (the first time only)."""
+        if self._read:
+            return self
+        con, spec = self._con, self._spec
+        if spec.community_column:
+            rows = con.execute(
+                "SELECT community_code, community_name FROM raw.communities WHERE NOT _superseded"
+            ).fetchall()
+            self.communities = CommunityMatcher(rows)
+        if spec.station_column:
+            self.stations = (
+                con.sql("SELECT DISTINCT station_id FROM raw.stations WHERE NOT _superseded")
+                .pl()
+                .get_column("station_id")
+            )
+        self._read = True
+        return self
+
+
 def _context(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     settings: Settings,
     pseudonyms: privacy.Pseudonymiser | None = None,
+    references: References | None = None,
 ) -> Context:
-    communities = stations = None
-    if spec.community_column:
-        rows = con.execute(
-            "SELECT community_code, community_name FROM raw.communities WHERE NOT _superseded"
-        ).fetchall()
-        communities = CommunityMatcher(rows)
-    if spec.station_column:
-        stations = (
-            con.sql("SELECT DISTINCT station_id FROM raw.stations WHERE NOT _superseded")
-            .pl()
-            .get_column("station_id")
-        )
+    refs = (references or References(con, spec)).load()
     return Context(
         spec=spec,
         path="",
         file_mtime=datetime(1970, 1, 1),
         crs=settings.crs_for(spec.name),
         pseudonyms=pseudonyms or privacy.Pseudonymiser(privacy.load_key(settings)),
-        communities=communities,
-        stations=stations,
+        communities=refs.communities,
+        stations=refs.stations,
+        moment_styles=refs.moment_styles,
     )
 
 
@@ -258,6 +282,7 @@ def ingest_file(
     spec: SourceSpec,
     settings: Settings,
     pseudonyms: privacy.Pseudonymiser | None = None,
+    references: References | None = None,
 ) -> FileResult:
     """Ingest one landing file unless its content is already registered."""
     rel = file.relative_to(settings.landing_dir).as_posix()
@@ -270,7 +295,7 @@ def ingest_file(
     facts = inspect_bytes(file)
     if known and known[0] == facts.sha256:
         return FileResult(rel, spec.name, "unchanged")
-    ctx = _context(con, spec, settings, pseudonyms)
+    ctx = _context(con, spec, settings, pseudonyms, references)
     ctx.path, ctx.file_mtime = rel, _utc(stat.st_mtime)
     ctx.excel = facts.kind in ("xlsx", "xls")
     con.begin()
@@ -338,7 +363,11 @@ def ingest_source(
     (threshold,) = con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()[0]
     con.execute("SET checkpoint_threshold = '64GB'")
     try:
-        return [ingest_file(con, file, spec, settings, pseudonyms=pseudonyms) for file in files]
+        references = References(con, spec)
+        return [
+            ingest_file(con, file, spec, settings, pseudonyms=pseudonyms, references=references)
+            for file in files
+        ]
     finally:
         con.execute(f"SET checkpoint_threshold = '{threshold}'")
         con.execute("CHECKPOINT")

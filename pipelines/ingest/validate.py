@@ -66,6 +66,8 @@ class Context:
     pseudonyms: privacy.Pseudonymiser | None = None
     communities: CommunityMatcher | None = None
     stations: pl.Series | None = None
+    #: date column → the formats its earlier batches were written in (see parse_moments)
+    moment_styles: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -207,7 +209,9 @@ def check_batch(
         .collect()
     )
     folded = folded.with_columns(
-        values.parse_moments(folded.get_column(c.name), ctx.excel).alias(_moment(c.name))
+        values.parse_moments(
+            folded.get_column(c.name), ctx.excel, ctx.moment_styles.setdefault(c.name, [])
+        ).alias(_moment(c.name))
         for c in spec.columns
         if c.type in ("date", "datetime")
     )

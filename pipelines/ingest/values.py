@@ -122,42 +122,81 @@ def parse_datetime(folded: pl.Expr, excel_serials: bool = False) -> pl.Expr:
 
 
 #: the shapes most exports use, tried first with polars' native parser: the general
-#: expression above costs ~10x more, so it only sees what these leave unread
+#: expression above costs ~10x more, so it only sees what these leave unread. A format
+#: is only applied to cells of its exact shape (below), where it reads what the general
+#: parser reads (a test holds them together)
 _FAST_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
+    *(
+        f"%Y{sep}%m{sep}%d{time}"
+        for sep in "-/."
+        for time in (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", "")
+    ),
+    *(f"%Y年%m月%d日{time}" for time in (" %H:%M:%S", " %H:%M", "")),
+    *(f"%Y%m%d{time}" for time in (" %H:%M:%S", " %H:%M", "")),
 )
-_FAST_SHAPE = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+_FAST_SHAPE = (
+    r"^(?:\d{4}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|(?:\d{4}年\d{1,2}月\d{1,2}日|\d{8})(?: \d{1,2}:\d{2}(?::\d{2})?)?)$"
+)
+#: about how many cells of a batch the formats are tried on to rank them for the batch
+_SAMPLE = 200
 
 
-def parse_moments(folded: pl.Series, excel_serials: bool = False) -> pl.Series:
+def _ranked_formats(folded: pl.Series, styles: list[str]) -> list[str]:
+    """The fast formats, those that read a sample of the batch first (most cells
+    first), then those that read earlier batches, then the rest."""
+    present = folded.drop_nulls()
+    # spread over the column: an export often starts with one style (daily tallies)
+    sample = present.gather_every(max(1, len(present) // _SAMPLE))
+    sample = sample.filter(sample.str.contains(_FAST_SHAPE))
+    counts = {}
+    if len(sample):
+        for fmt in (*styles, *(f for f in _FAST_FORMATS if f not in styles)):
+            read = sample.str.to_datetime(fmt, strict=False, time_unit="us").is_not_null()
+            if n := int(read.sum()):
+                counts[fmt] = n
+                sample = sample.filter(~read)
+                if not len(sample):
+                    break
+    seen = sorted(counts, key=lambda f: -counts[f])
+    return [*seen, *(f for f in (*styles, *_FAST_FORMATS) if f not in seen)]
+
+
+def parse_moments(
+    folded: pl.Series, excel_serials: bool = False, styles: list[str] | None = None
+) -> pl.Series:
     """:func:`parse_datetime` of a whole column, fast for the common shapes: each
-    format is tried only on the cells the previous ones left unread."""
-    shaped = folded.str.contains(_FAST_SHAPE)
-    whole = folded.str.to_datetime(_FAST_FORMATS[0], strict=False, time_unit="us")
-    if (whole.is_not_null() & shaped).sum() == len(folded) - folded.null_count():
-        return whole.alias(folded.name)  # the usual file: one format reads every cell
-    result = pl.Series(folded.name, [None] * len(folded), dtype=pl.Datetime("us"))
-    pending = folded.is_not_null().arg_true()
-    fast = folded.str.contains(_FAST_SHAPE).fill_null(False).arg_true()
-    slow = pending.filter(~pending.is_in(fast.implode()))
-    for fmt in _FAST_FORMATS:
-        if fast.is_empty():
-            break
-        parsed = folded.gather(fast).str.to_datetime(fmt, strict=False, time_unit="us")
-        read = parsed.is_not_null()
-        result.scatter(fast.filter(read), parsed.filter(read))
-        fast = fast.filter(~read)
-    rest = pl.concat([slow, fast])
-    if not rest.is_empty():
-        cells = folded.gather(rest).to_frame("cell")
-        parsed = cells.select(parse_datetime(pl.col("cell"), excel_serials)).to_series()
-        read = parsed.is_not_null()
-        result.scatter(rest.filter(read), parsed.filter(read))
+    format is tried only on the cells the previous ones left unread, in the order a
+    sample of the column ranks them (a file nearly always keeps one or two styles).
+
+    ``styles``: the formats that read earlier batches; they are tried next after the
+    sample's, and the list is extended in place with the formats this batch needed."""
+    order = list(dict.fromkeys(_ranked_formats(folded, styles or [])))
+    shaped = folded.str.contains(_FAST_SHAPE).fill_null(False)
+    first = folded.str.to_datetime(order[0], strict=False, time_unit="us")
+    result = pl.select(pl.when(shaped).then(first)).to_series().alias(folded.name)
+    used: dict[str, int] = {order[0]: len(result) - result.null_count()}
+    present = len(folded) - folded.null_count()
+    if used[order[0]] < present:
+        fast = (shaped & result.is_null()).arg_true()
+        for fmt in order[1:]:
+            if fast.is_empty():
+                break
+            parsed = folded.gather(fast).str.to_datetime(fmt, strict=False, time_unit="us")
+            read = parsed.is_not_null()
+            used[fmt] = int(read.sum())
+            result.scatter(fast.filter(read), parsed.filter(read))
+            fast = fast.filter(~read)
+        rest = (folded.is_not_null() & result.is_null()).arg_true()
+        if not rest.is_empty():
+            cells = folded.gather(rest).to_frame("cell")
+            parsed = cells.select(parse_datetime(pl.col("cell"), excel_serials)).to_series()
+            read = parsed.is_not_null()
+            result.scatter(rest.filter(read), parsed.filter(read))
+    if styles is not None:
+        ranked = sorted((f for f, n in used.items() if n), key=lambda f: -used[f])
+        styles.extend(f for f in ranked if f not in styles)
     return result
 
 

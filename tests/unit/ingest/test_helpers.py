@@ -146,3 +146,11 @@ def test_column_pseudonyms_are_hmac_sha256(key: bytes, value: str) -> None:
         assert column == privacy.pseudonym(value, key)
     else:
         assert column is None
+
+
+def test_pseudonymiser_repeats_keep_the_column_length() -> None:
+    # a value with nothing left once normalised ("-") has no pseudonym, in every batch
+    pseudonyms = privacy.Pseudonymiser(b"key")
+    for _ in range(3):
+        column = pseudonyms(pl.Series(["-", "13800138000", None, "-"]))
+        assert column.to_list() == [None, privacy.pseudonym("13800138000", b"key"), None, None]

@@ -169,31 +169,72 @@ def test_codes_keep_their_digits() -> None:
     ]
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.none(),
-            st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
-                lambda t: t.strftime(
-                    [
-                        "%Y-%m-%d %H:%M:%S",
-                        "%Y/%m/%d %H:%M",
-                        "%Y-%m-%d",
-                        "%Y年%m月%d日 %H:%M",
-                        "%Y%m%d",
-                    ][t.second % 5]
-                )
-            ),
-            st.sampled_from(
-                ["2024-02-30", "24-05-06", "2024-5-6 25:00", "x", "45123", "2024/13/1"]
-            ),
+_MOMENT_STYLES = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y%m%d",
+    "%Y%m%d %H:%M:%S",
+    "%Y年%m月%d日",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d",
+    "%Y/%m/%dT%H:%M",
+    "%Y-%m-%d  %H:%M",
+]
+_MOMENT_CELLS = st.lists(
+    st.one_of(
+        st.none(),
+        st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
+            lambda t: t.strftime(_MOMENT_STYLES[t.second % len(_MOMENT_STYLES)])
         ),
-        max_size=30,
+        # unpadded month, day and hour, as exports often write them
+        st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
+            lambda t: (
+                f"{t.year}{'-/.'[t.minute % 3]}{t.month}{'-/.'[t.minute % 3]}{t.day}"
+                + ["", f" {t.hour}:{t.minute:02d}", f"T{t.hour}:{t.minute:02d}:{t.second:02d}"][
+                    t.second % 3
+                ]
+            )
+        ),
+        st.sampled_from(
+            [
+                "2024-02-30",
+                "24-05-06",
+                "2024-5-6 25:00",
+                "x",
+                "45123",
+                "2024/13/1",
+                "2024.02.30 10:00",
+                "2024-05-06T24:00:00",
+                "2024-05-06 12:30:61",
+                "2024-05/06",
+                "2024-05-06 12:3",
+                "2024-05-06 12:30:00.5",
+                "+2024-05-06",
+                "2024-05-06T",
+                "20240506T10:00",
+                "20240230 10:00",
+                "2024年5月6 10:00",
+            ]
+        ),
     ),
-    st.booleans(),
+    max_size=30,
 )
-def test_fast_column_parser_agrees_with_the_general_one(cells: list, excel: bool) -> None:
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MOMENT_CELLS, _MOMENT_CELLS, st.booleans())
+def test_fast_column_parser_agrees_with_the_general_one(
+    cells: list, later: list, excel: bool
+) -> None:
     series = pl.Series("x", cells, dtype=pl.String)
     general = parse(values.parse_datetime, cells, excel_serials=excel)
     assert values.parse_moments(series, excel).to_list() == general
+    # with the styles learnt from a first batch tried first on the next one
+    styles: list[str] = []
+    assert values.parse_moments(series, excel, styles).to_list() == general
+    later_series = pl.Series("x", later, dtype=pl.String)
+    expected = parse(values.parse_datetime, later, excel_serials=excel)
+    assert values.parse_moments(later_series, excel, styles).to_list() == expected
