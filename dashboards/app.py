@@ -159,7 +159,10 @@ def _register_shell_callbacks(app: Dash) -> None:
     )
     def header(lang: str | None, pathname: str | None):
         links, filters = [], True
+        city_viewer = not data.available() or data.current_viewer().is_city
         for page in dash.page_registry.values():
+            if page.get("city_only") and not city_viewer:
+                continue
             active = page["path"] == (pathname or "/")
             if active:
                 filters = page.get("filters", True)

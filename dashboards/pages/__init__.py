@@ -12,6 +12,7 @@ How to add a page (e.g. ``siting.py``)::
         __name__, path="/siting", order=8, name="选址规划",
         i18n_key="page.siting",   # add ("选址规划", "Siting") to i18n.STRINGS
         filters=True,             # show the shell's month and scope pickers
+        city_only=False,          # True: only city viewers see it in the navigation
     )
 
     def layout(**_):

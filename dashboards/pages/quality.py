@@ -23,7 +23,14 @@ from dashboards.components import (
 from dashboards.i18n import t
 
 dash.register_page(
-    __name__, path="/quality", order=7, name="数据质量", i18n_key="page.quality", filters=False
+    __name__,
+    path="/quality",
+    order=7,
+    name="数据质量",
+    i18n_key="page.quality",
+    filters=False,
+    # landing files and rejected rows belong to no district: only the city sees them
+    city_only=True,
 )
 
 

@@ -96,6 +96,9 @@ def test_sign_in_see_the_overview_sign_out(server_url: str, browser: webdriver.C
     wait.until(EC.text_to_be_present_in_element((By.ID, "district"), "房山区"))
     picker = browser.find_element(By.ID, "district")
     assert not picker.is_enabled(), picker.get_attribute("outerHTML")
+    # the data-quality page is the city's: a district viewer's navigation leaves it out
+    nav = browser.find_element(By.ID, "nav").text
+    assert "月度概览" in nav and "数据质量" not in nav
 
     severe = [
         entry["message"]
