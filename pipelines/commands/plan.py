@@ -17,10 +17,12 @@ import argparse
 import json
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
-from pipelines.planning.inputs import NoSnapshotError, load_snapshot
-from pipelines.planning.siting import SitingPlan, plan_sites
 from pipelines.settings import get_settings
+
+if TYPE_CHECKING:
+    from pipelines.planning.siting import SitingPlan
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,6 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the solver stack (scipy, highspy) loads here, not when `python -m pipelines` starts
+    from pipelines.planning.inputs import NoSnapshotError, load_snapshot
+    from pipelines.planning.siting import plan_sites
+
     settings = get_settings()
     k = args.k if args.k is not None else (None if args.budget is not None else settings.siting_k)
     if (k is not None and k < 0) or (args.budget is not None and args.budget < 0):
