@@ -52,9 +52,9 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from dashboards.auth.scope import CITY_CODE, ROLE_LABELS, Viewer
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
+from dashboards.viewer import ROLE_LABELS, Viewer
 
 if TYPE_CHECKING:
     import dash
@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "wsi_auth"
 SESSION_COOKIE_NAME = "wsi_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-LOCAL_VIEWER = Viewer("local", "city", CITY_CODE, "本机 Local")
+LOCAL_VIEWER = Viewer(username="local", display_name="本机 Local")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dashboards.components import (
     table,
 )  # fmt: skip
 from dashboards.i18n import t
+from pipelines.scope import level_of
 
 dash.register_page(__name__, path="/demand", order=3, name="服务需求", i18n_key="page.demand")
 
@@ -88,7 +89,7 @@ def communities(lang, month, scope, per):
 def mix(lang, month, scope):
     viewer, month, scope = context(month, scope)
     hours = data.hour_weekday(viewer, scope, month)
-    note = t("demand.heatmap_parent", lang) if data.scope_level(scope) == "community" else ""
+    note = t("demand.heatmap_parent", lang) if level_of(scope) == "community" else ""
     crowded = data.crowded_stations(viewer, scope, month)
     return (
         figures.bars(data.service_mix(viewer, scope, month), "service", "visits", lang, "service"),

@@ -4,6 +4,7 @@ and satisfaction, routing departments, and the calls no community could be match
 from __future__ import annotations
 
 import dash
+import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import data, figures
@@ -60,7 +61,7 @@ def update(lang, month, scope):
     viewer, month, scope = context(month, scope)
     trend = data.kpi_trend(viewer, scope, month)
     routing = data.hotline_routing(viewer, scope, month).with_columns(
-        routed_to=data.pl.col("routed_to").fill_null(t("hotline.not_routed", lang))
+        routed_to=pl.col("routed_to").fill_null(t("hotline.not_routed", lang))
     )
     unassigned = data.unassigned_calls(viewer, scope, month)
     params = {"scope": scope, "month": month.isoformat()}

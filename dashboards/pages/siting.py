@@ -8,7 +8,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import data, figures, siting_data, siting_figures
+from dashboards import data, figures, siting_figures
 from dashboards.components import (
     T,
     download_bar,
@@ -22,6 +22,7 @@ from dashboards.components import (
     section,
     table,
 )  # fmt: skip
+from dashboards.data import siting
 from dashboards.i18n import percent, t
 
 dash.register_page(
@@ -47,7 +48,7 @@ def layout(**_):
                                               value=settings.coverage_radius_m, **number)),
             _field("siting.budget", dcc.Input(id="siting-budget", min=0, **number)),
             _field("siting.district", dcc.Dropdown(
-                id="siting-district", options=siting_data.district_options(viewer, "zh"),
+                id="siting-district", options=siting.district_options(viewer, "zh"),
                 value="" if viewer.is_city else viewer.scope_code, clearable=False,
                 className="picker")),
             dcc.Checklist(id="siting-centroids",
@@ -95,12 +96,12 @@ def update(_, lang, k, radius_m, budget, district, centroids):
     params = {"k": k, "radius_m": radius_m, "budget": budget, "district": district or None,
               "with_community_candidates": bool(centroids)}  # fmt: skip
     try:
-        plan = siting_data.plan(viewer, **params)
+        plan = siting.plan(viewer, **params)
     except PermissionError:
         return dash.no_update, t("siting.not_allowed", lang), [], [], None
-    communities = siting_data.communities_on_map(plan)
+    communities = siting.communities_on_map(plan)
     fig = siting_figures.siting_map(
-        communities, siting_data.todays_stations(), plan, lang,
+        communities, siting.todays_stations(), plan, lang,
         figures.district_boundaries(settings.districts_geojson),
         settings.map_tiles_url,
     )  # fmt: skip
@@ -118,7 +119,7 @@ def update(_, lang, k, radius_m, budget, district, centroids):
         sites=len(plan.sites), new=plan.newly_covered_workers, cost=plan.total_cost,
         quality=quality, seconds=plan.seconds,
     )  # fmt: skip
-    shown = siting_data.plan_table(plan).drop("radius_m", "k", "proven_optimal", "gap")
+    shown = siting.plan_table(plan).drop("radius_m", "k", "proven_optimal", "gap")
     return fig, summary, rows(shown), grid_columns(shown, lang, ("site_name",)), params
 
 
@@ -126,4 +127,4 @@ def update(_, lang, k, radius_m, budget, district, centroids):
 def district_options(lang):
     if not data.available():
         raise PreventUpdate
-    return siting_data.district_options(data.current_viewer(), lang)
+    return siting.district_options(data.current_viewer(), lang)

@@ -1,13 +1,13 @@
 """Dagster definitions for publishing: the ``serving_snapshot`` asset (the last step of
 the graph), the ``everything`` job and its monthly schedule.
 
-The publishing itself is a plain function, :func:`pipelines.publish.publish_snapshot`.
+The publishing itself is a plain function, :func:`pipelines.serving.publish_snapshot`.
 """
 
 import dagster as dg
 
 from pipelines.assets.warehouse import load_models
-from pipelines.publish import publish_snapshot
+from pipelines.serving import publish_snapshot
 from pipelines.settings import get_settings
 from pipelines.warehouse import WarehouseResource
 

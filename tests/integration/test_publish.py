@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pipelines.assets.warehouse import run_models
-from pipelines.publish import PERSONAL_COLUMNS, latest_complete_month, publish_snapshot
+from pipelines.serving import PERSONAL_COLUMNS, latest_complete_month, publish_snapshot
 from pipelines.settings import REPO_ROOT, Settings
 from pipelines.warehouse import create_schema
 
@@ -166,7 +166,7 @@ def test_a_failed_publish_leaves_current_as_it_was(published, monkeypatch):
         raise RuntimeError("killed halfway")
 
     # the marts are written to the new file by then; snapshot_info fails
-    monkeypatch.setattr("pipelines.publish.snapshot_info", fail)
+    monkeypatch.setattr("pipelines.serving.snapshot_info", fail)
     with pytest.raises(RuntimeError, match="killed halfway"):
         publish_snapshot(con, settings)
     assert hashlib.sha256(settings.snapshot_path.read_bytes()).hexdigest() == before
