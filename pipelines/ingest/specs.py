@@ -1,4 +1,4 @@
-"""The six landing sources, declared: columns, Chinese headers, types, enumerations, keys.
+"""The landing sources, declared: columns, Chinese headers, types, enumerations, keys.
 
 This file is the data contract (docs/data-contract.md) in code. The ingestion engine
 reads these specs and nothing else source-specific, so adding a header alias or a column
@@ -86,6 +86,8 @@ class SourceSpec:
     date_only_flag: tuple[str, str] | None = None
     #: column holding a station id that must be in the loaded station registry
     station_column: str | None = None
+    #: one of the exports of the data contract (False: optional extra data)
+    export: bool = True
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -93,6 +95,14 @@ class SourceSpec:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def references(self) -> frozenset[str]:
+        """The sources this source's rows are checked against: they load first."""
+        return frozenset(
+            ({"communities"} if self.community_column else set())
+            | ({"stations"} if self.station_column else set())
+        )
 
 
 def _flags() -> tuple[Column, ...]:
@@ -257,13 +267,9 @@ CANDIDATE_SITES = SourceSpec(
     description="Candidate sites (候选点位) where a new station could open.",
 )
 
-SPECS: dict[str, SourceSpec] = {
-    s.name: s for s in (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES)
-}
-
 #: optional community boundaries, ``landing/boundaries/*.geojson``: a FeatureCollection
 #: whose features carry ``properties.community_code``; one row per feature, the geometry
-#: kept as GeoJSON text. Not one of the six exports, so not in :data:`SPECS`.
+#: kept as GeoJSON text. Not one of the exports (``export=False``).
 BOUNDARIES = SourceSpec(
     "boundaries",
     (
@@ -271,6 +277,7 @@ BOUNDARIES = SourceSpec(
         Column("geometry", "text", required=True),
     ),
     key="community_code",
+    export=False,
     description="Community boundaries (GeoJSON polygons), one row per community.",
     checks=(
         RowCheck(
@@ -282,6 +289,27 @@ BOUNDARIES = SourceSpec(
         ),
     ),
 )
+
+
+def _in_load_order(specs: tuple[SourceSpec, ...]) -> dict[str, SourceSpec]:
+    """The specs keyed by name in declaration order, except that each comes after the
+    sources its rows are checked against."""
+    ordered: dict[str, SourceSpec] = {}
+    while len(ordered) < len(specs):
+        ready = [s for s in specs if s.name not in ordered and s.references <= ordered.keys()]
+        if not ready:
+            raise ValueError("the sources' references form a cycle")
+        ordered[ready[0].name] = ready[0]
+    return ordered
+
+
+#: every source the engine ingests, in load order: the one list of sources
+SPECS: dict[str, SourceSpec] = _in_load_order(
+    (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES, BOUNDARIES)
+)
+#: the sources union offices export (docs/data-contract.md, "Sources")
+EXPORTS: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.export)
+
 
 #: bookkeeping columns every raw table carries
 BOOKKEEPING: tuple[tuple[str, str], ...] = (

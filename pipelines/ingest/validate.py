@@ -16,9 +16,8 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
-from pipelines import privacy
 from pipelines import vocabulary as vocab
-from pipelines.ingest import coords, values
+from pipelines.ingest import coords, privacy, values
 from pipelines.ingest.communities import MATCHED, CommunityMatcher
 from pipelines.ingest.headers import HeaderMatch
 from pipelines.ingest.specs import BOOKKEEPING, Column, SourceSpec

@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from pipelines.ingest.engine import ingest_source
-from pipelines.settings import SOURCES, get_settings
+from pipelines.ingest.specs import SPECS
+from pipelines.settings import get_settings
 from pipelines.warehouse import create_schema
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_inputs"
@@ -233,7 +234,7 @@ def ingest_case(
     settings = get_settings()
     con = duckdb.connect(str(settings.warehouse_path) if on_disk else ":memory:")
     create_schema(con)
-    for source in (*SOURCES, "boundaries"):
+    for source in SPECS:
         ingest_source(con, source, settings)
     return con
 

@@ -20,7 +20,7 @@ from pipelines.demo import MANIFEST, SCALES, generate
 from pipelines.demo.geography import communities_for
 from pipelines.demo.names import NameMatcher, short_form
 from pipelines.demo.stations import build_stations
-from pipelines.ingest.specs import SPECS
+from pipelines.ingest.specs import EXPORTS, SPECS
 
 SEED = 3
 _UNIT = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]$")
@@ -71,7 +71,7 @@ def read_export(path: Path, source: str) -> pl.DataFrame:
 
 def test_every_file_meets_the_contract(small: tuple[Path, dict]) -> None:
     out, manifest = small
-    assert {entry["source"] for entry in manifest["files"].values()} == set(SPECS)
+    assert {entry["source"] for entry in manifest["files"].values()} == set(EXPORTS)
     for relative, entry in manifest["files"].items():
         assert relative.startswith(entry["source"] + "/")
         table = read_export(out / relative, entry["source"])

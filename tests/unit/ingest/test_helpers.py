@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import privacy
-from pipelines.ingest import coords
+from pipelines.ingest import coords, privacy
 from pipelines.ingest.communities import CommunityMatcher, bare_form, short_form
 from pipelines.ingest.headers import find_header, match_header, normalise_header
 from pipelines.ingest.specs import SPECS
