@@ -3,7 +3,7 @@
 Every read and write of the warehouse goes through :class:`WarehouseResource`, so that
 moving the warehouse to another engine is a change here and in configuration only.
 DuckDB allows one writer process: the dashboard never opens this file (it reads the
-published snapshot, see ``pipelines/assets/publish.py``).
+published snapshot, see ``pipelines/serving.py``).
 """
 
 from __future__ import annotations
