@@ -612,7 +612,8 @@ def ingest_files(viewer: Viewer) -> pl.DataFrame:
                   rows_superseded,
                   -- the equation holds for files that were read; a rejected file loads nothing
                   CASE WHEN status = 'loaded' THEN
-                      rows_read = rows_loaded + rows_quarantined + rows_superseded END
+                      rows_read = rows_loaded + rows_quarantined + rows_superseded
+                                  + rows_skipped END
                       AS balanced,
                   message, ingested_at
         FROM ingest_files ORDER BY source, path"""

@@ -64,7 +64,7 @@ def test_two_row_header_with_grouped_columns() -> None:
     spec = SPECS["stations"]
     rows = [
         ["2024年 驿站台账"],
-        ["驿站编号", "驿站名称", "驿站类型", "社区代码", "纬度", "经度", "启用日期", "七有配置", ""],
+        ["驿站编号", "驿站名称", "驿站类型", "社区代码", "纬度", "经度", "启用日期", "七有配置"],
         ["", "", "", "", "", "", "", "饮水", "充电"],
         ["K1", "甲", "暖心驿站", "110111001001", "39.73", "116.14", "2023-05-06", "是", "否"],
     ]
@@ -73,7 +73,7 @@ def test_two_row_header_with_grouped_columns() -> None:
     assert found.match.columns[7] == "has_water" and found.match.columns[8] == "has_charging"
     assert "七有配置" not in found.match.unknown
     # a group row above a complete header row is passed over like a title
-    rows = [["", "", "", "", "", "", "", "七有配置", ""], rows[1][:7] + ["饮水", "充电"], rows[3]]
+    rows = [["", "", "", "", "", "", "", "七有配置", ""], [*rows[1][:7], "饮水", "充电"], rows[3]]
     found = find_header(spec, rows)
     assert found.depth == 1 and found.match.columns[8] == "has_charging"
     # a data row below a header is never taken for grouped columns
