@@ -81,6 +81,9 @@ def assemble(parts: list[Part], notes: list[str], warnings: list[str]) -> Table:
 
     def batches() -> Iterator[pl.DataFrame]:
         for part, where in zip(parts, placed, strict=True):
-            yield from part.batches(where)
+            # a column another sheet has is blank on this one
+            absent = [f"c{k}" for k in header.columns if k not in where.values()]
+            for batch in part.batches(where):
+                yield batch.with_columns(pl.lit(None, pl.String).alias(c) for c in absent)
 
     return Table(header, cells, batches(), notes, warnings)
