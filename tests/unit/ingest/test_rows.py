@@ -135,3 +135,19 @@ def test_an_older_warehouse_gets_the_new_columns() -> None:
     }
     assert {("ingest_files", "rows_skipped"), ("quarantine", "sheet")} <= columns
     create_schema(con)  # idempotent
+
+
+def test_a_csv_row_far_wider_than_its_header_is_refused_not_cut(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "驿站编号,服务时间,服务项目\nS001,2024-05-06,饮水\nS001,2024-05-06,饮水" + ",x" * 12 + "\n",
+        encoding="utf-8",
+    )
+    table = read.open_table(path, SPECS["usage"], read.inspect_bytes(path), tmp_path)
+    with pytest.raises(read.Unreadable, match="more than 8 cells beyond the header's 3 columns"):
+        list(table.batches)
+    # up to eight extra cells are read, and counted
+    path.write_text("驿站编号,服务时间,服务项目\nS001,2024-05-06,饮水,,x,,\n", encoding="utf-8")
+    table = read.open_table(path, SPECS["usage"], read.inspect_bytes(path), tmp_path)
+    (batch,) = list(table.batches)
+    assert batch["_extra"].to_list() == [1]
