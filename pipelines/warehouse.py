@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.specs import SPECS, raw_table_ddl
+from pipelines.ingest.specs import BOUNDARIES, SPECS, raw_table_ddl
 
 SCHEMAS = ("raw", "meta", "staging", "marts")
 
@@ -55,8 +55,8 @@ META_DDL = (
 ADDED_COLUMNS = (
     ("meta.ingest_files", "rows_skipped", "BIGINT DEFAULT 0"),
     ("meta.quarantine", "sheet", "VARCHAR"),
-    *((f"raw.{name}", "_sheet", "VARCHAR") for name in SPECS),
-    *((f"raw.{name}", "_read_order", "BIGINT") for name in SPECS),
+    *((f"raw.{name}", "_sheet", "VARCHAR") for name in (*SPECS, BOUNDARIES.name)),
+    *((f"raw.{name}", "_read_order", "BIGINT") for name in (*SPECS, BOUNDARIES.name)),
 )
 
 
@@ -79,8 +79,10 @@ def add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
             "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns"
         ).fetchall()
     )
+    tables = {table for table, _ in present}
     for table, column, sql_type in ADDED_COLUMNS:
-        if (table, column) not in present:
+        # raw.boundaries is made when the first boundaries file is ingested
+        if table in tables and (table, column) not in present:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
             if column == "_read_order":
                 con.execute(f"UPDATE {table} SET _read_order = _row_number")
