@@ -198,10 +198,28 @@ _MOMENT_CELLS = st.lists(
                 ]
             )
         ),
+        # 12-hour clocks: 上午/下午 before the time, AM/PM after (or before) it
+        st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
+            lambda t: (
+                f"{t.year}{'/-'[t.minute % 2]}{t.month}{'/-'[t.minute % 2]}{t.day} "
+                + [
+                    f"{'上午' if t.hour < 12 else '下午'} {(t.hour - 1) % 12 + 1}:{t.minute:02d}",
+                    f"{(t.hour - 1) % 12 + 1}:{t.minute:02d}:{t.second:02d} "
+                    + ("AM" if t.hour < 12 else "PM"),
+                    f"{'AM' if t.hour < 12 else 'PM'} {(t.hour - 1) % 12 + 1}:{t.minute:02d}",
+                    f"{'上午' if t.hour < 12 else '下午'} {t.hour}:{t.minute:02d}:{t.second:02d}",
+                ][t.second % 4]
+            )
+        ),
         st.sampled_from(
             [
                 "2024-02-30",
                 "24-05-06",
+                "2024/5/6 下午 0:20",
+                "2024/5/6 上午 13:00:00",
+                "2024-05-06 3:20 pm",
+                "2024年5月6日 下午 3:20",
+                "2024/5/6 下午3:20",
                 "2024-5-6 25:00",
                 "x",
                 "45123",
