@@ -16,10 +16,11 @@ def ingest_files(viewer: Viewer) -> pl.DataFrame:
         return pl.DataFrame()
     return query(
         """SELECT path, source, status, rows_read, rows_loaded, rows_quarantined,
-                  rows_superseded,
+                  rows_superseded, rows_skipped,
                   -- the equation holds for files that were read; a rejected file loads nothing
                   CASE WHEN status = 'loaded' THEN
-                      rows_read = rows_loaded + rows_quarantined + rows_superseded END
+                      rows_read = rows_loaded + rows_quarantined + rows_superseded
+                                  + rows_skipped END
                       AS balanced,
                   message, ingested_at
         FROM ingest_files ORDER BY source, path"""

@@ -105,7 +105,8 @@ def _accounting_check(source: str) -> dg.AssetChecksDefinition:
         asset=f"raw_{source}",
         name="every_row_accounted_for",
         description="Per loaded file: rows_read = rows_loaded + rows_quarantined + "
-        "rows_superseded, and every file's counts agree with the rows in the tables.",
+        "rows_superseded + rows_skipped, and every file's counts agree with the rows in "
+        "the tables.",
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
@@ -120,6 +121,7 @@ def _accounting_check(source: str) -> dg.AssetChecksDefinition:
                 WHERE f.source = ?
                   AND (f.status = 'loaded' AND
                        f.rows_read <> f.rows_loaded + f.rows_quarantined + f.rows_superseded
+                                      + f.rows_skipped
                        OR f.rows_loaded <> coalesce(r.loaded, 0)
                        OR f.rows_superseded <> coalesce(r.superseded, 0)
                        OR f.rows_quarantined <> coalesce(q.quarantined, 0))

@@ -293,9 +293,21 @@ def usage_defects(month: date, layout: Layout) -> list[Defect]:
             text = impossible_date(month.year, int(rng.integers(13, 29)), month.month, layout)
         return rows.with_columns(occurred_at=pl.lit(text))
 
-    return [
+    def stray_comma(rows: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+        # a tally typed 1,234 in a file that never quotes: the row gains a cell, which
+        # must be filled to show (a member number where the visitor gave none)
+        tallies = rng.integers(1_000, 3_000, rows.height)
+        return rows.with_columns(
+            visits=pl.Series([f"{n:,}" for n in tallies.tolist()], dtype=pl.String),
+            worker_ref=pl.col("worker_ref").fill_null("GH00000001"),
+        )
+
+    defects = [
         Defect("unknown_station", 3, mistyped_id("station_id")),
         Defect("bad_date", 2, bad_date),
         Defect("negative_value", 2, negative("visits")),
         Defect("missing_value", 1, set_text("service", None)),
     ]
+    if layout.kind == "csv" and not layout.quoted and layout.delimiter == ",":
+        defects.append(Defect("extra_cells", 2, stray_comma))
+    return defects

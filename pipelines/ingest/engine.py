@@ -3,12 +3,13 @@ file registry (``meta.ingest_files``) and the quarantine (``meta.quarantine``).
 
 A file is the unit of work. Its rows are replaced in one transaction (delete the file's
 raw and quarantine rows, insert the new ones, settle duplicate keys, refresh every file's
-counts), so ``rows_read = rows_loaded + rows_quarantined + rows_superseded`` holds per
-file after every commit. A file is skipped when its size and modification time, or else
-its content hash, are those registered. References (station ids, community names) are
-checked against what is loaded when the file is ingested: the Dagster assets load
-communities, then stations, then usage and hotline; a file already loaded is not checked
-again when the registry changes later (drop it in again to recheck it).
+counts), so ``rows_read = rows_loaded + rows_quarantined + rows_superseded +
+rows_skipped`` holds per file after every commit. A file is skipped when its size and
+modification time, or else its content hash, are those registered. References (station
+ids, community names) are checked against what is loaded when the file is ingested: the
+Dagster assets load communities, then stations, then usage and hotline; a file already
+loaded is not checked again when the registry changes later (drop it in again to
+recheck it).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class FileResult:
     rows_superseded: int = 0
     message: str | None = None
     notes: str | None = None
+    rows_skipped: int = 0  # totals and footer rows
 
 
 def _utc(timestamp: float) -> datetime:
@@ -172,18 +174,18 @@ def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
     if spec.duplicate_policy == "first":
         repeats = f"""
             SELECT * FROM {table} WHERE _path = $path
-            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _row_number) > 1"""
+            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _read_order) > 1"""
         columns = ", ".join(c.name for c in spec.columns)
         con.execute(
             f"""INSERT INTO meta.quarantine
                 SELECT _path, $source, _row_number, $key, 'duplicate_id',
-                       to_json(struct_pack({columns}))::VARCHAR
+                       to_json(struct_pack({columns}))::VARCHAR, _sheet
                 FROM ({repeats})""",
             {"path": path, "source": spec.name, "key": key},
         )
         con.execute(
-            f"""DELETE FROM {table} WHERE _path = $path AND _row_number IN
-                (SELECT _row_number FROM ({repeats}))""",
+            f"""DELETE FROM {table} WHERE _path = $path AND _read_order IN
+                (SELECT _read_order FROM ({repeats}))""",
             {"path": path},
         )
     # the latest file wins; inside one file (policy "last") the latest row. Only keys
@@ -193,10 +195,10 @@ def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
     )
     con.execute(
         f"""UPDATE {table} SET _superseded = ranked.rank > 1
-            FROM (SELECT _path AS p, _row_number AS r, row_number() OVER (
-                    PARTITION BY {key} ORDER BY _file_mtime DESC, _path DESC, _row_number DESC
+            FROM (SELECT _path AS p, _read_order AS r, row_number() OVER (
+                    PARTITION BY {key} ORDER BY _file_mtime DESC, _path DESC, _read_order DESC
                   ) AS rank FROM {table} WHERE {key} IN (SELECT key FROM {AFFECTED})) AS ranked
-            WHERE _path = ranked.p AND _row_number = ranked.r
+            WHERE _path = ranked.p AND _read_order = ranked.r
               AND _superseded IS DISTINCT FROM (ranked.rank > 1)"""
     )
     # the other files' counts (this file is registered once its own are settled)
@@ -246,6 +248,7 @@ def _register(
         "file_mtime": _utc(stat.st_mtime),
         "file_size": stat.st_size,
         "notes": result.notes,
+        "rows_skipped": result.rows_skipped,
     }
     values = ", ".join(f"${name} AS {name}" for name in entry)
     con.execute(f"INSERT INTO meta.ingest_files BY NAME SELECT {values}", entry)
@@ -276,8 +279,9 @@ def _load(con: duckdb.DuckDBPyConnection, file: Path, facts: FileFacts, ctx: Con
         spec.name,
         "loaded",
         tally.rows_read,
-        message=_message(tally),
+        message="; ".join(filter(None, [*table.warnings, _message(tally)])) or None,
         notes="; ".join(notes),
+        rows_skipped=tally.rows_skipped,
     )
 
 

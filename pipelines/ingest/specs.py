@@ -46,6 +46,8 @@ class Column:
     minimum: int | None = None
     #: value used when the cell is blank
     default: object = None
+    #: floats: a rate, which may be written as a percentage (``85%`` → 0.85)
+    rate: bool = False
     #: a column that is only loaded, never shown (e.g. the text a community was written as)
     description: str = ""
 
@@ -317,6 +319,10 @@ BOOKKEEPING: tuple[tuple[str, str], ...] = (
     ("_row_number", "INTEGER NOT NULL"),  # the line a person sees in Excel / an editor
     ("_file_mtime", "TIMESTAMP NOT NULL"),  # the file's modification time: later wins
     ("_superseded", "BOOLEAN NOT NULL DEFAULT false"),  # a later row of the same key won
+    ("_sheet", "VARCHAR"),  # the workbook's sheet the row is on; NULL for a text file
+    # the row's place in the file, sheet by sheet (sheet number × 2^20 + row number): a
+    # row's identity within its file, as row numbers repeat from sheet to sheet
+    ("_read_order", "BIGINT"),
 )
 
 

@@ -58,7 +58,7 @@ def small_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
         """
         INSERT INTO meta.ingest_files VALUES
         ('usage/2024-01.csv', 'usage', 'feedbeef', 'loaded', 3, 3, 0, 0, NULL,
-         '2024-03-01 06:00', NULL, NULL, NULL)
+         '2024-03-01 06:00', NULL, NULL, NULL, 0)
         """
     )
     return con
