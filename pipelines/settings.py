@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("communities", "stations", "usage", "hotline", "drives", "candidate_sites")
+SOURCES = ("communities", "stations", "usage", "hotline", "drives", "candidate_sites", "weather")
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 
 

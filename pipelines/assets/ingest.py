@@ -20,10 +20,15 @@ from pipelines.settings import get_settings
 from pipelines.warehouse import WarehouseResource
 
 #: raw_stations matches communities, raw_usage checks station ids, raw_hotline matches
-#: communities: each must run after what it checks against
-UPSTREAM = {"stations": ["communities"], "usage": ["stations"], "hotline": ["communities"]}
+#: communities, raw_weather districts: each must run after what it checks against
+UPSTREAM = {
+    "stations": ["communities"],
+    "usage": ["stations"],
+    "hotline": ["communities"],
+    "weather": ["communities"],
+}
 PREVIEW_ROWS = 5
-#: the six exports and the optional community boundaries
+#: the exports (weather optional) and the optional community boundaries
 SOURCES = {**SPECS, BOUNDARIES.name: BOUNDARIES}
 
 

@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from pipelines import privacy
-from pipelines.ingest.communities import CommunityMatcher
+from pipelines.ingest.communities import CommunityMatcher, DistrictMatcher
 from pipelines.ingest.read import FileFacts, Unreadable, inspect_bytes, open_table
 from pipelines.ingest.specs import BOUNDARIES, SPECS, SourceSpec, raw_table_ddl
 from pipelines.ingest.validate import Context, Tally, check_batch
@@ -90,6 +90,7 @@ class References:
         self._con, self._spec = con, spec
         self._read = False
         self.communities: CommunityMatcher | None = None
+        self.districts: DistrictMatcher | None = None
         self.stations: pl.Series | None = None
         self.moment_styles: dict[str, list[str]] = {}
 
@@ -103,6 +104,12 @@ class References:
                 "SELECT community_code, community_name FROM raw.communities WHERE NOT _superseded"
             ).fetchall()
             self.communities = CommunityMatcher(rows)
+        if spec.district_column:
+            rows = con.execute(
+                "SELECT DISTINCT district, community_code FROM raw.communities "
+                "WHERE NOT _superseded"
+            ).fetchall()
+            self.districts = DistrictMatcher(rows)
         if spec.station_column:
             self.stations = (
                 con.sql("SELECT DISTINCT station_id FROM raw.stations WHERE NOT _superseded")
@@ -128,6 +135,7 @@ def _context(
         crs=settings.crs_for(spec.name),
         pseudonyms=pseudonyms or privacy.Pseudonymiser(privacy.load_key(settings)),
         communities=refs.communities,
+        districts=refs.districts,
         stations=refs.stations,
         moment_styles=refs.moment_styles,
     )
@@ -167,7 +175,7 @@ def _forget_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
     if spec.key:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS "
-            f"SELECT DISTINCT {spec.key}::VARCHAR AS key FROM raw.{spec.name} WHERE _path = ?",
+            f"SELECT DISTINCT {spec.key_sql} AS key FROM raw.{spec.name} WHERE _path = ?",
             [path],
         )
     con.execute(f"DELETE FROM raw.{spec.name} WHERE _path = ?", [path])
@@ -176,7 +184,7 @@ def _forget_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
 
 def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) -> None:
     """Duplicate ids in the file just loaded, then which row of each key wins overall."""
-    table, key = f"raw.{spec.name}", spec.key
+    table, key = f"raw.{spec.name}", spec.key_sql
     if spec.duplicate_policy == "first":
         repeats = f"""
             SELECT * FROM {table} WHERE _path = $path
@@ -187,7 +195,7 @@ def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
                 SELECT _path, $source, _row_number, $key, 'duplicate_id',
                        to_json(struct_pack({columns}))::VARCHAR
                 FROM ({repeats})""",
-            {"path": path, "source": spec.name, "key": key},
+            {"path": path, "source": spec.name, "key": "/".join(spec.key_columns)},
         )
         con.execute(
             f"""DELETE FROM {table} WHERE _path = $path AND _row_number IN
@@ -351,7 +359,8 @@ def ingest_file(
 def ingest_source(
     con: duckdb.DuckDBPyConnection, source: str, settings: Settings | None = None
 ) -> list[FileResult]:
-    """Ingest the new and changed files of one source's landing folder."""
+    """Ingest the new and changed files of one source's landing folder (none for an
+    optional source such as weather: its table simply stays empty)."""
     settings = settings or get_settings()
     spec = SPECS[source] if source in SPECS else {BOUNDARIES.name: BOUNDARIES}[source]
     con.execute(raw_table_ddl(spec))  # boundaries are not among the warehouse's own tables
