@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from pipelines.forecast import Forecast, backtest_summary, forecast_demand
+from pipelines.forecast import Forecast, backtest_summary, empty_forecast, forecast_demand
 from pipelines.publish import latest_complete_month
 from pipelines.warehouse import WarehouseResource
 
@@ -80,9 +80,8 @@ def demand_forecast(
 ) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         station_monthly, stations, weather, last_month = read_inputs(con)
-    if last_month is None or station_monthly.is_empty():
-        context.log.info("no usage yet: nothing to forecast")
-        result = Forecast(*(pl.DataFrame() for _ in TABLES))
+    if last_month is None or station_monthly.filter(pl.col("month") <= last_month).is_empty():
+        result = empty_forecast("no complete month of usage yet: nothing to forecast")
     else:
         result = forecast_demand(station_monthly, stations, weather, last_month)
     with warehouse.connect() as con:

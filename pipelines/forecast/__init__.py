@@ -7,6 +7,6 @@ Dagster asset (pipelines/assets/forecast.py) reads the marts, calls
 and its choices are explained in docs/forecast.md.
 """
 
-from pipelines.forecast.run import Forecast, backtest_summary, forecast_demand
+from pipelines.forecast.run import Forecast, backtest_summary, empty_forecast, forecast_demand
 
-__all__ = ["Forecast", "backtest_summary", "forecast_demand"]
+__all__ = ["Forecast", "backtest_summary", "empty_forecast", "forecast_demand"]

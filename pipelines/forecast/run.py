@@ -228,11 +228,25 @@ def _evaluate(level, h, used, runs, series, scale, codes):
     return rows, (chosen, halves)
 
 
+WEATHER_SCHEMA = {"month": pl.Date, "district_code": pl.String, "basis": pl.String} | {
+    f: pl.Float64 for f in WEATHER_FEATURES
+}
+
+
+def empty_forecast(note: str) -> Forecast:
+    """The three tables with no rows (nothing to forecast from)."""
+    return Forecast(
+        pl.DataFrame(schema=DEMAND_SCHEMA),
+        pl.DataFrame(schema=BACKTEST_SCHEMA),
+        pl.DataFrame(schema=WEATHER_SCHEMA),
+        [note],
+    )
+
+
 def _weather_assumption(panel: Panel, last: int) -> pl.DataFrame:
     """Per district and forecast month: the days over each threshold the forecast assumed
     and whether they came from the climate normal, a forecast export, or both."""
-    schema = {"month": pl.Date, "district_code": pl.String, "basis": pl.String}
-    schema |= {f: pl.Float64 for f in WEATHER_FEATURES}
+    schema = WEATHER_SCHEMA
     shares = weather_shares(panel, last, future_known=True)
     if shares is None:
         return pl.DataFrame(schema=schema)
