@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 #: interval levels and the quantiles published for them
 LEVELS = {80: ("p10", "p90"), 95: ("p2_5", "p97_5")}
@@ -45,7 +45,7 @@ def log_errors(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
 def t_quantile(level: int, n: int) -> float:
     """The two-sided quantile of an interval of ``level`` % from ``n`` errors."""
     upper = 0.5 + level / 200
-    return float(stats.t.ppf(upper, df=n - 1)) if n > 1 else float("nan")
+    return float(stdtrit(n - 1, upper)) if n > 1 else float("nan")
 
 
 def half_width(errors: np.ndarray, level: int) -> float:
