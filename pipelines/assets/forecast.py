@@ -105,4 +105,52 @@ def demand_forecast(
     )
 
 
-defs = dg.Definitions(assets=[demand_forecast])
+#: each forecast row with the scope one level up (stations through the registry)
+_WITH_PARENT = """
+    SELECT f.month, f.horizon, 'community' AS parent_level, s.community_code AS parent_code,
+           f.model, f.p50
+    FROM marts.demand_forecast AS f JOIN marts.stations AS s
+        ON f.scope_level = 'station' AND s.station_id = f.scope_code
+    UNION ALL SELECT month, horizon, 'subdistrict', left(scope_code, 9) || '000', model, p50
+    FROM marts.demand_forecast WHERE scope_level = 'community'
+    UNION ALL SELECT month, horizon, 'district', left(scope_code, 6) || '000000', model, p50
+    FROM marts.demand_forecast WHERE scope_level = 'subdistrict'
+    UNION ALL SELECT month, horizon, 'city', left(scope_code, 2) || '0000000000', model, p50
+    FROM marts.demand_forecast WHERE scope_level = 'district'
+"""
+
+
+def unbalanced(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
+    """(count, an example) of forecast rows whose p50 is not the sum of the scopes below
+    it, where they all publish the same model."""
+    return con.execute(
+        f"""
+        WITH sums AS (
+            SELECT month, horizon, parent_level, parent_code, min(model) AS model,
+                   count(DISTINCT model) AS models, sum(p50) AS p50
+            FROM ({_WITH_PARENT}) GROUP BY ALL
+        )
+        SELECT count(*), any_value(p.scope_code) FROM marts.demand_forecast AS p
+        JOIN sums AS s ON s.month = p.month AND s.horizon = p.horizon
+            AND s.parent_level = p.scope_level AND s.parent_code = p.scope_code
+        WHERE s.models = 1 AND s.model = p.model
+          AND abs(s.p50 - p.p50) > 1e-6 * greatest(1, p.p50)
+        """
+    ).fetchone()
+
+
+@dg.asset_check(
+    asset=demand_forecast,
+    description="Bottom-up: where a scope and the scopes below it publish the same model, "
+    "its p50 is the sum of theirs (to a millionth).",
+    blocking=True,
+)
+def forecast_adds_up(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        count, example = unbalanced(con)
+    return dg.AssetCheckResult(
+        passed=count == 0, metadata={"offending_rows": count, "example": example or ""}
+    )
+
+
+defs = dg.Definitions(assets=[demand_forecast], asset_checks=[forecast_adds_up])

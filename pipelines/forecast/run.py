@@ -133,7 +133,8 @@ def forecast_demand(
             rows, chosen = _evaluate(level, h, used, runs, series, scale, tree.codes[level])
             choice[level, h] = chosen
             if rows is not None:
-                backtest_rows.append(rows)
+                public = pl.col("model").replace("pooled", _pooled_name(panel))
+                backtest_rows.append(rows.with_columns(public))
     final = _forecasts_at(panel, tree, last, future_known=True)
     alive = panel.open_days[:, last + 1 : last + 1 + HORIZON].sum(axis=1) > 0
     frames = []

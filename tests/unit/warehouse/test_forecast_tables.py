@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines.assets.forecast import TABLES, read_inputs, write_outputs
+from pipelines.assets.forecast import TABLES, read_inputs, unbalanced, write_outputs
 from pipelines.forecast import forecast_demand
 from pipelines.forecast.run import BACKTEST_SCHEMA, DEMAND_SCHEMA
 
@@ -43,5 +43,14 @@ def test_forecast_tables_without_weather(warehouse: duckdb.DuckDBPyConnection) -
            FROM marts.demand_forecast"""
     ).fetchone()
     assert city == pytest.approx(stations_sum, rel=1e-12) and city > 0
+    # the asset check finds nothing wrong, and finds a district nudged by 1 %
+    assert unbalanced(warehouse) == (0, None)
+    warehouse.execute(
+        "UPDATE marts.demand_forecast SET p50 = p50 * 1.01 "
+        "WHERE scope_level = 'district' AND horizon = 1 AND scope_code = '110101000000'"
+    )
+    count, example = unbalanced(warehouse)
+    # the district (no longer its stations' sum) and the city (no longer its districts')
+    assert count == 2 and example in ("110101000000", "110000000000")
     for table in TABLES:  # the fixture is shared: leave it as it was
         warehouse.execute(f"DROP TABLE marts.{table}")
