@@ -13,6 +13,7 @@ runs on every refresh, so a start-up cost would be paid every time.
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import time
@@ -62,6 +63,7 @@ def run(warehouse: Path, repeat: int = 3, weather: bool = True) -> dict:
         "forecast_s": sorted(seconds),
         "forecast_rows": result.demand_forecast.height,
         "backtest_rows": result.forecast_backtest.height,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "import_s": import_seconds(),
         "import_after_pipeline_s": import_seconds(PIPELINE_IMPORTS),
         "summary": backtest_summary(result.forecast_backtest),
@@ -85,6 +87,7 @@ def main() -> None:
         f"after the pipeline's own imports: {figures['import_after_pipeline_s']:.2f} s"
     )
     print(f"rows: {figures['forecast_rows']:,} forecast, {figures['backtest_rows']:,} backtest")
+    print(f"peak RSS of this process: {figures['peak_rss_mb']:,.0f} MB")
     for note in figures["notes"]:
         print(note)
     with pl.Config(tbl_rows=20, tbl_cols=10, tbl_width_chars=160, float_precision=3):
