@@ -57,7 +57,7 @@ class Forecast:
 
 
 class Hierarchy:
-    """Sums of station values into the scopes of each level."""
+    """Sums of station values into the scopes of each level, and each scope's visits."""
 
     def __init__(self, panel: Panel) -> None:
         self.codes: dict[str, np.ndarray] = {}
@@ -69,6 +69,8 @@ class Hierarchy:
             self._sum[level] = sparse.csr_matrix(
                 (np.ones(n), (inverse, np.arange(n))), shape=(len(codes), n)
             )
+        #: level → visits [C, T] of each scope: the series the baselines and MASE read
+        self.visits = {level: self.total(level, panel.visits) for level in LEVELS}
 
     def total(self, level: str, values: np.ndarray) -> np.ndarray:
         return np.asarray(self._sum[level] @ values)
@@ -92,7 +94,7 @@ def _forecasts_at(
     stations = predict_pooled(fit_pooled(panel, origin, shares), panel, origin, horizons, shares)
     out = {}
     for level in LEVELS:
-        series = tree.total(level, panel.visits)
+        series = tree.visits[level]
         out[level] = {
             "pooled": tree.total(level, stations),
             "seasonal_naive": seasonal_naive(series, origin, horizons),
@@ -126,7 +128,7 @@ def forecast_demand(
     ]
     backtest_rows, choice = [], {}
     for level in LEVELS:
-        series = tree.total(level, panel.visits)
+        series = tree.visits[level]
         scale = accuracy.mase_scale(series, origins[0]) if origins else None
         for h in range(1, HORIZON + 1):
             used = [o for o in origins if o + h <= last]
@@ -136,6 +138,25 @@ def forecast_demand(
                 public = pl.col("model").replace("pooled", _pooled_name(panel))
                 backtest_rows.append(rows.with_columns(public))
     final = _forecasts_at(panel, tree, last, future_known=True)
+    return Forecast(
+        demand_forecast=_published(panel, tree, final, choice),
+        forecast_backtest=(
+            pl.concat(backtest_rows) if backtest_rows else pl.DataFrame(schema=BACKTEST_SCHEMA)
+        ),
+        forecast_weather=_weather_assumption(panel, last),
+        notes=notes,
+    )
+
+
+def _published(
+    panel: Panel,
+    tree: Hierarchy,
+    final: dict[str, dict[str, np.ndarray]],
+    choice: dict[tuple[str, int], tuple[str, dict[int, float]]],
+) -> pl.DataFrame:
+    """The ``demand_forecast`` rows: each level and horizon by its chosen method, for
+    the scopes with a station open in the forecast months."""
+    last = len(panel.months) - 1
     alive = panel.open_days[:, last + 1 : last + 1 + HORIZON].sum(axis=1) > 0
     frames = []
     for level in LEVELS:
@@ -157,14 +178,7 @@ def forecast_demand(
                 columns[low], columns[high] = bounds
             columns["model"] = _pooled_name(panel) if method == "pooled" else method
             frames.append(pl.DataFrame(columns).cast(DEMAND_SCHEMA).select(list(DEMAND_SCHEMA)))
-    return Forecast(
-        demand_forecast=pl.concat(frames) if frames else pl.DataFrame(schema=DEMAND_SCHEMA),
-        forecast_backtest=(
-            pl.concat(backtest_rows) if backtest_rows else pl.DataFrame(schema=BACKTEST_SCHEMA)
-        ),
-        forecast_weather=_weather_assumption(panel, last),
-        notes=notes,
-    )
+    return pl.concat(frames) if frames else pl.DataFrame(schema=DEMAND_SCHEMA)
 
 
 DEMAND_SCHEMA = {
@@ -180,9 +194,17 @@ BACKTEST_SCHEMA = {
 }  # fmt: skip
 
 
-def _evaluate(level, h, used, runs, series, scale, codes):
-    """Backtest rows of one level and horizon, and the chosen method with its interval
-    half-widths."""
+def _evaluate(
+    level: str,
+    h: int,
+    used: list[int],
+    runs: dict[int, dict[str, dict[str, np.ndarray]]],
+    series: np.ndarray,
+    scale: np.ndarray | None,
+    codes: np.ndarray,
+) -> tuple[pl.DataFrame | None, tuple[str, dict[int, float]]]:
+    """Backtest rows of one level and horizon (origins ``used``), and the chosen method
+    with its interval half-widths."""
     if not used:
         return None, ("pooled", {q: float("nan") for q in accuracy.LEVELS})
     actual = series[:, [o + h for o in used]]

@@ -104,14 +104,21 @@ def test_baselines_mase_on_a_straight_line() -> None:
     line = pl.DataFrame(
         {"month": MONTHS, "station_id": "S1", "visits": [1000.0 * (t + 1) for t in range(24)]}
     )
-    backtest = forecast_demand(line, stations, None, MONTHS[-1]).forecast_backtest
-    city = backtest.filter(pl.col("scope_level") == "city").sort("horizon")
+    result = forecast_demand(line, stations, None, MONTHS[-1])
+    city = result.forecast_backtest.filter(pl.col("scope_level") == "city").sort("horizon")
     # scale: the first origin is month 17; |y_t − y_{t−12}| = 12,000 for t = 12 … 17
     # seasonal naive misses by 12,000 every time: MASE 1; last value by 1,000 × h
     assert city["mase_seasonal_naive"].to_list() == pytest.approx([1.0, 1.0, 1.0])
     assert city["mase_last_value"].to_list() == pytest.approx([1 / 12, 2 / 12, 3 / 12])
     # six origins (months 17 … 22) for h = 1, five for h = 2, four for h = 3
     assert city["origins"].to_list() == [6, 5, 4]
+    # a trend without a season is not what the pooled model is for: the last value beats
+    # it, so the city's published forecast is the last value (24,000), and says so
+    assert (city["mase"] > city["mase_last_value"]).all()
+    assert set(city["model"]) == {"last_value"}
+    published = result.demand_forecast.filter(pl.col("scope_level") == "city")
+    assert published["p50"].to_list() == [24_000.0] * 3
+    assert set(published["model"]) == {"last_value"}
 
 
 def _weather_rows(hot: dict[tuple[str, date], int]) -> pl.DataFrame:
