@@ -56,7 +56,10 @@ class Panel:
 
     def open_days_known_at(self, origin: int) -> np.ndarray:
         """Open days [S, T + horizon] as the registry would have said at the end of month
-        ``origin``: a closure recorded later was not known then (open every day after)."""
+        ``origin``: a closure recorded later was not known then (open every day after).
+        At the last month, the registry as it is (a closure it dates ahead is known)."""
+        if origin >= len(self.months) - 1:
+            return self.open_days
         months = self.all_months
         end = np.datetime64(add_months(months[origin], 1), "D") - np.timedelta64(1, "D")
         known = np.where(self.closed_on <= end, self.closed_on, np.datetime64("NaT"))

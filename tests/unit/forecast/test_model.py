@@ -172,3 +172,16 @@ def test_weather_effect_is_recovered() -> None:
     # visits × exp(0.5 × share of hot days): the hot-day coefficient is 0.5
     assert fit.beta[0] == pytest.approx(0.5, abs=1e-4)
     assert np.abs(fit.beta[1:]).max() < 1e-4
+
+
+def test_a_closure_the_registry_dates_ahead_is_honoured() -> None:
+    # S3 will close on 2025-08-10: July in full, 10 days of August, nothing in September
+    stations = _stations().with_columns(
+        closed_on=pl.when(pl.col("station_id") == "S3")
+        .then(pl.lit(date(2025, 8, 10)))
+        .otherwise(pl.col("closed_on"))
+    )
+    forecast = forecast_demand(_visits(), stations, None, MONTHS[-1]).demand_forecast
+    s3 = forecast.filter(pl.col("scope_code") == "S3").sort("horizon")["p50"].to_list()
+    # 60,000 a day × 1.3 (July, August) × 31 and 10 days; 0 in September
+    assert s3 == pytest.approx([60_000 * 1.3 * 31, 60_000 * 1.3 * 10, 0.0], rel=1e-5, abs=1e-6)
