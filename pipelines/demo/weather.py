@@ -86,6 +86,7 @@ def _spells(rng: np.random.Generator, days: np.ndarray, months: set[int], per_se
     """Extra anomaly (℃) of heat or cold spells starting on days of the given months."""
     month = days.astype("datetime64[M]").astype(int) % 12 + 1
     eligible = np.isin(month, list(months))
+    # the window holds two seasons: per_season starts each, spread over their days
     starts = np.flatnonzero(eligible & (rng.random(len(days)) < per_season / eligible.sum() * 2))
     extra = np.zeros(len(days))
     for start in starts:

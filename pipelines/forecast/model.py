@@ -39,19 +39,16 @@ class PooledFit:
     season: np.ndarray  # [12]
     beta: np.ndarray  # [K]
     smearing: float
-    residual_sd: float
-    rows: int
 
 
 def _design(
     calendar_month: np.ndarray, shares: np.ndarray | None, rows: tuple[np.ndarray, np.ndarray]
-):
+) -> np.ndarray:
+    """One row per station-month: 12 calendar-month dummies, then the weather shares."""
     s, t = rows
     dummies = np.zeros((len(s), 12))
     dummies[np.arange(len(s)), calendar_month[t]] = 1.0
-    if shares is None:
-        return dummies, np.zeros((len(s), 0))
-    return dummies, shares[s, t]
+    return dummies if shares is None else np.hstack([dummies, shares[s, t]])
 
 
 def fit_pooled(panel: Panel, origin: int, station_shares: np.ndarray | None) -> PooledFit:
@@ -64,8 +61,7 @@ def fit_pooled(panel: Panel, origin: int, station_shares: np.ndarray | None) -> 
     z = np.log((y[rows] + 0.5) / open_days[rows])
     weight = y[rows] + 1.0
     calendar_month = np.array([m.month - 1 for m in panel.all_months])
-    dummies, x = _design(calendar_month, station_shares, rows)
-    design = np.hstack([dummies, x])
+    design = _design(calendar_month, station_shares, rows)
     n_stations = y.shape[0]
     station = rows[0]
     count = np.bincount(station, weights=weight, minlength=n_stations)
@@ -103,8 +99,6 @@ def fit_pooled(panel: Panel, origin: int, station_shares: np.ndarray | None) -> 
         season=coef[:12],
         beta=coef[12:],
         smearing=smearing,
-        residual_sd=float(np.sqrt(np.average(residual**2, weights=weight))) if len(z) else 0.0,
-        rows=len(z),
     )
 
 
