@@ -175,7 +175,7 @@ def _forget_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
     if spec.key:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS "
-            f"SELECT DISTINCT {spec.key_sql} AS key FROM raw.{spec.name} WHERE _path = ?",
+            f"SELECT DISTINCT {spec.key_sql}::VARCHAR AS key FROM raw.{spec.name} WHERE _path = ?",
             [path],
         )
     con.execute(f"DELETE FROM raw.{spec.name} WHERE _path = ?", [path])

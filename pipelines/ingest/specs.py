@@ -100,9 +100,10 @@ class SourceSpec:
 
     @property
     def key_sql(self) -> str:
-        """The key as one SQL text value (composite keys joined with ``|``)."""
-        joined = " || '|' || ".join(f"{c}::VARCHAR" for c in self.key_columns)
-        return joined if len(self.key_columns) == 1 else f"({joined})"
+        """The key as one SQL value: the column, or the columns as text joined by ``|``."""
+        if len(self.key_columns) == 1:
+            return self.key_columns[0]
+        return "(" + " || '|' || ".join(f"{c}::VARCHAR" for c in self.key_columns) + ")"
 
     @property
     def required_columns(self) -> tuple[str, ...]:
