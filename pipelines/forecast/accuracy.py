@@ -11,14 +11,19 @@
   (floored at 0): with ``EMPIRICAL_MIN`` errors or more, the split-conformal quantile of
   the absolute errors (the ⌈(n + 1) q⌉-th smallest); with fewer (a district's or the
   city's handful), Student's t on ``n − 1`` degrees of freedom times their
-  root-mean-square, wider the fewer they are.
+  root-mean-square, wider the fewer they are. A small station's count is relatively
+  noisier than a large one's, so where there are many errors (``BIN_SIZE`` per bin or
+  more) they are split into up to ``MAX_BINS`` bins by the size of the forecast, each
+  with its own width (Mondrian conformal prediction): a forecast takes its bin's.
 - **Coverage**: the share of actual values inside the interval. Each backtest origin is
-  judged with a ``σ`` from the other origins' errors (leave one origin out), never its own.
+  judged with widths from the other origins' errors (leave one origin out), never its
+  own.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import stdtrit
@@ -27,6 +32,8 @@ from scipy.special import stdtrit
 LEVELS = {80: ("p10", "p90"), 95: ("p2_5", "p97_5")}
 #: from this many backtest errors on, intervals take their empirical quantiles
 EMPIRICAL_MIN = 40
+#: errors per bin of forecast size, and the most bins
+BIN_SIZE, MAX_BINS = 200, 5
 
 
 def mase_scale(series: np.ndarray, last: int, season: int = 12) -> np.ndarray:
@@ -61,10 +68,39 @@ def half_width(errors: np.ndarray, level: int) -> float:
     return t_quantile(level, n) * float(np.sqrt(np.mean(finite**2)))
 
 
-def interval(forecast: np.ndarray, half: float) -> tuple[np.ndarray, np.ndarray]:
+def interval(forecast: np.ndarray, half: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) bounds of the interval of log-scale half-width ``half``."""
     base = np.clip(forecast, 0, None) + 1.0
     return np.clip(base * np.exp(-half) - 1.0, 0, None), base * np.exp(half) - 1.0
+
+
+@dataclass(frozen=True)
+class Widths:
+    """Interval half-widths by bin of forecast size: bin ``b`` holds the forecasts
+    between ``edges[b - 1]`` and ``edges[b]``."""
+
+    edges: np.ndarray  # [bins − 1]
+    halves: dict[int, np.ndarray]  # level → [bins]
+
+    def half(self, forecast: np.ndarray, level: int) -> np.ndarray:
+        return self.halves[level][np.searchsorted(self.edges, forecast, side="right")]
+
+    def known(self) -> bool:
+        return bool(np.isfinite(self.halves[min(self.halves)]).all())
+
+
+def widths(errors: np.ndarray, forecasts: np.ndarray) -> Widths:
+    """The half-widths of every level from backtest errors and the forecasts they were
+    errors of (same shape)."""
+    ok = np.isfinite(errors) & np.isfinite(forecasts)
+    errors, forecasts = errors[ok], forecasts[ok]
+    bins = max(1, min(MAX_BINS, len(errors) // BIN_SIZE))
+    edges = np.quantile(forecasts, np.arange(1, bins) / bins) if bins > 1 else np.array([])
+    which = np.searchsorted(edges, forecasts, side="right")
+    return Widths(
+        edges,
+        {q: np.array([half_width(errors[which == b], q) for b in range(bins)]) for q in LEVELS},
+    )
 
 
 def covered(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -78,12 +114,11 @@ def leave_one_origin_out_coverage(
     actual: np.ndarray, forecast: np.ndarray, level: int
 ) -> np.ndarray:
     """[N, O] coverage indicators of a level and horizon's backtest (series × origins):
-    origin ``o`` judged with ``σ`` of the errors at every other origin."""
+    origin ``o`` judged with widths from the errors at every other origin."""
     errors = log_errors(actual, forecast)
     out = np.full(actual.shape, np.nan)
     for o in range(actual.shape[1]):
-        half = half_width(np.delete(errors, o, axis=1), level)
-        if np.isfinite(half):
-            lower, upper = interval(forecast[:, o], half)
-            out[:, o] = covered(actual[:, o], lower, upper)
+        others = widths(np.delete(errors, o, axis=1), np.delete(forecast, o, axis=1))
+        lower, upper = interval(forecast[:, o], others.half(forecast[:, o], level))
+        out[:, o] = covered(actual[:, o], lower, upper)
     return out

@@ -152,7 +152,7 @@ def _published(
     panel: Panel,
     tree: Hierarchy,
     final: dict[str, dict[str, np.ndarray]],
-    choice: dict[tuple[str, int], tuple[str, dict[int, float]]],
+    choice: dict[tuple[str, int], tuple[str, accuracy.Widths | None]],
 ) -> pl.DataFrame:
     """The ``demand_forecast`` rows: each level and horizon by its chosen method, for
     the scopes with a station open in the forecast months."""
@@ -162,7 +162,7 @@ def _published(
     for level in LEVELS:
         open_scopes = tree.total(level, alive.astype(float)) > 0
         for h in range(1, HORIZON + 1):
-            method, halves = choice[level, h]
+            method, spread = choice[level, h]
             values = final[level][method][:, h - 1]
             keep = open_scopes & np.isfinite(values)
             columns = {
@@ -173,9 +173,11 @@ def _published(
                 "p50": values[keep],
             }
             for q, (low, high) in accuracy.LEVELS.items():
-                known = np.isfinite(halves[q])
-                bounds = accuracy.interval(values[keep], halves[q]) if known else (None, None)
-                columns[low], columns[high] = bounds
+                if spread is not None and spread.known():
+                    half = spread.half(values[keep], q)
+                    columns[low], columns[high] = accuracy.interval(values[keep], half)
+                else:  # no backtest: no interval rather than a made-up one
+                    columns[low] = columns[high] = None
             columns["model"] = _pooled_name(panel) if method == "pooled" else method
             frames.append(pl.DataFrame(columns).cast(DEMAND_SCHEMA).select(list(DEMAND_SCHEMA)))
     return pl.concat(frames) if frames else pl.DataFrame(schema=DEMAND_SCHEMA)
@@ -202,11 +204,11 @@ def _evaluate(
     series: np.ndarray,
     scale: np.ndarray | None,
     codes: np.ndarray,
-) -> tuple[pl.DataFrame | None, tuple[str, dict[int, float]]]:
+) -> tuple[pl.DataFrame | None, tuple[str, accuracy.Widths | None]]:
     """Backtest rows of one level and horizon (origins ``used``), and the chosen method
-    with its interval half-widths."""
+    with its interval widths."""
     if not used:
-        return None, ("pooled", {q: float("nan") for q in accuracy.LEVELS})
+        return None, ("pooled", None)
     actual = series[:, [o + h for o in used]]
     forecasts = {
         m: np.stack([runs[o][level][m][:, h - 1] for o in used], axis=1)
@@ -223,8 +225,7 @@ def _evaluate(
         chosen = min(means, key=lambda m: (means[m], m != "pooled"))
     else:
         chosen = "pooled"
-    errors = accuracy.log_errors(actual, forecasts[chosen])
-    halves = {q: accuracy.half_width(errors, q) for q in accuracy.LEVELS}
+    spread = accuracy.widths(accuracy.log_errors(actual, forecasts[chosen]), forecasts[chosen])
     cover = {
         q: np.nanmean(accuracy.leave_one_origin_out_coverage(actual, forecasts[chosen], q), axis=1)
         for q in accuracy.LEVELS
@@ -248,7 +249,7 @@ def _evaluate(
         .cast(BACKTEST_SCHEMA)
         .fill_nan(None)
     )
-    return rows, (chosen, halves)
+    return rows, (chosen, spread)
 
 
 WEATHER_SCHEMA = {"month": pl.Date, "district_code": pl.String, "basis": pl.String} | {

@@ -95,3 +95,19 @@ def test_each_origin_is_judged_with_the_other_origins_errors() -> None:
     # origin 1: σ of (0.1, 0.5) = √0.13, the same half-width > 0.1: in
     # origin 2: σ of (0.1, −0.1) = 0.1, half-width 0.3078 < 0.5: out
     assert got.tolist() == [[1.0, 1.0, 0.0]]
+
+
+def test_widths_by_forecast_size() -> None:
+    # 400 errors: forecasts 1 … 400; the 200 smaller ones miss by ±0.5, the larger by ±0.1
+    forecasts = np.arange(1.0, 401.0)
+    errors = np.where(forecasts <= 200, 0.5, 0.1) * np.where(np.arange(400) % 2, 1, -1)
+    spread = accuracy.widths(errors, forecasts)
+    # 400 errors make two bins of 200, split at the median forecast, 200.5
+    assert spread.edges.tolist() == [200.5]
+    assert spread.half(np.array([10.0, 200.0, 201.0, 5000.0]), 80).tolist() == pytest.approx(
+        [0.5, 0.5, 0.1, 0.1]
+    )
+    # 399 errors: one bin for all, its 80 % quantile: ⌈400 × 0.8⌉ = 320th smallest of
+    # 199 × 0.1 and 200 × 0.5, which is 0.5
+    one = accuracy.widths(errors[:399], forecasts[:399])
+    assert one.edges.size == 0 and one.half(np.array([1.0]), 80).tolist() == [0.5]
