@@ -4,8 +4,8 @@
 Read the marts, forecast with the database closed (pipelines/forecast, pure functions),
 write the three tables in one transaction. The forecast starts from the last complete
 month (a month whose last day the usage reaches); with no weather files it forecasts
-without weather, and with under a year and a half of history it publishes forecasts
-without a backtest (and so without intervals).
+without weather, and with under 13 months of history (no backtest origin has a year
+before it) it publishes forecasts without a backtest, and so without intervals.
 """
 
 from datetime import date

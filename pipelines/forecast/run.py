@@ -155,9 +155,12 @@ def _published(
     choice: dict[tuple[str, int], tuple[str, accuracy.Widths | None]],
 ) -> pl.DataFrame:
     """The ``demand_forecast`` rows: each level and horizon by its chosen method, for
-    the scopes with a station open in the forecast months."""
+    the scopes with a station open in the last month and in the forecast months."""
     last = len(panel.months) - 1
-    alive = panel.open_days[:, last + 1 : last + 1 + HORIZON].sum(axis=1) > 0
+    # open in the last month and after it (a station the registry dates ahead has no
+    # history to forecast from)
+    ahead = panel.open_days[:, last + 1 : last + 1 + HORIZON].sum(axis=1)
+    alive = (panel.open_days[:, last] > 0) & (ahead > 0)
     frames = []
     for level in LEVELS:
         open_scopes = tree.total(level, alive.astype(float)) > 0

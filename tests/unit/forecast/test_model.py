@@ -185,3 +185,17 @@ def test_a_closure_the_registry_dates_ahead_is_honoured() -> None:
     s3 = forecast.filter(pl.col("scope_code") == "S3").sort("horizon")["p50"].to_list()
     # 60,000 a day × 1.3 (July, August) × 31 and 10 days; 0 in September
     assert s3 == pytest.approx([60_000 * 1.3 * 31, 60_000 * 1.3 * 10, 0.0], rel=1e-5, abs=1e-6)
+
+
+def test_a_station_the_registry_dates_ahead_is_not_forecast() -> None:
+    planned = pl.DataFrame(
+        {"station_id": ["S5"], "community_code": [C2], "subdistrict_code": [C2[:9] + "000"],
+         "district_code": [D2], "opened_on": [date(2025, 8, 1)],
+         "closed_on": pl.Series([None], dtype=pl.Date)}
+    )  # fmt: skip
+    stations = pl.concat([_stations(), planned])
+    forecast = forecast_demand(_visits(), stations, None, MONTHS[-1]).demand_forecast
+    assert forecast.filter(pl.col("scope_code") == "S5").is_empty()
+    # its community is forecast from S3 and S4 alone
+    c2 = forecast.filter((pl.col("scope_code") == C2) & (pl.col("horizon") == 1))["p50"].item()
+    assert c2 == pytest.approx((60_000 + 10_000) * 1.3 * 31, rel=1e-5)
