@@ -17,7 +17,7 @@ MART_KEYS = [dg.AssetKey(m.name) for m in load_models() if m.schema == "marts"]
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[*MART_KEYS, dg.AssetKey("siting_plan")],
+    deps=[*MART_KEYS, dg.AssetKey("siting_plan"), dg.AssetKey("demand_forecast")],
     description="The read-only snapshot the dashboard, the report and outside tools read "
     "(<data>/serving/current.duckdb): every mart, no raw rows, nothing personal, "
     "replaced atomically; the one before is kept as previous.duckdb.",

@@ -1,4 +1,4 @@
-"""Generate the demo landing files of all six sources and their manifest.
+"""Generate the demo landing files of all seven sources (weather included) and their manifest.
 
 The manifest (``<out>/demo_manifest.json``) lists every generated file with its sha256,
 its data rows and its bad rows by quarantine reason. The next run deletes exactly those
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.demo import candidates, drives, geography, hotline, stations, usage
+from pipelines.demo import candidates, drives, geography, hotline, stations, usage, weather
 from pipelines.demo.defects import Defect, inject
 from pipelines.demo.exports import CellType, Layout, month_title, sha256_of, write_table
 from pipelines.demo.scales import SCALES, Scale, rng_for
@@ -133,7 +133,9 @@ def generate(
         candidates.candidates_defects(),
     )
     _write_drives(writer, scale, seed, communities)
-    _write_usage(writer, scale, seed, registry)
+    daily = weather.daily_weather(seed, sorted(set(communities["district"].to_list())))
+    _write_weather(writer, scale, daily)
+    _write_usage(writer, scale, seed, registry, weather.usage_response(daily))
     _write_hotline(writer, scale, seed, communities)
 
     manifest = {
@@ -203,6 +205,27 @@ def _write_drives(writer: Writer, scale: Scale, seed: int, communities: pl.DataF
         )
 
 
+def _write_weather(writer: Writer, scale: Scale, daily: pl.DataFrame) -> None:
+    """The meteorological service's export, one CSV a quarter for the scale's districts
+    and months (UTF-8 with BOM, Chinese headers, dates alternately ISO and slashed)."""
+    months = pl.col("date").dt.truncate("1mo").is_in(scale.window)
+    quarter = (
+        pl.col("date").dt.year().cast(pl.String) + "Q" + pl.col("date").dt.quarter().cast(pl.String)
+    )
+    table = daily.filter(months).with_columns(q=quarter)
+    for i, ((name,), rows) in enumerate(table.partition_by("q", as_dict=True).items()):
+        layout = Layout("csv", "utf-8-sig", True, "iso" if i % 2 == 0 else "slash")
+        writer.write(
+            f"weather/weather_{name}.csv",
+            "weather",
+            weather.weather_text(rows.drop("q"), layout),
+            weather.HEADERS,
+            layout,
+            weather.CELL_TYPES,
+            weather.weather_defects(rows["date"].min(), layout),
+        )
+
+
 def _usage_csv_layout(i: int) -> Layout:
     """The city-wide export of month ``i``: Excel's habits now and then — a ``sep=;``
     hint, a hand-rolled export that never quotes, 12-hour times, phone numbers kept as
@@ -216,13 +239,16 @@ def _usage_csv_layout(i: int) -> Layout:
     return replace(layout, quoted=False)
 
 
-def _write_usage(writer: Writer, scale: Scale, seed: int, registry: pl.DataFrame) -> None:
+def _write_usage(
+    writer: Writer, scale: Scale, seed: int, registry: pl.DataFrame, response: pl.DataFrame
+) -> None:
     """A city-wide CSV a month; 拱辰街道 keeps its own monthly workbook with a title row,
-    a 合计 row and a signed footer, saved every fourth month by an old Excel (XLS)."""
-    rate = usage.calibrate_rate(registry, scale.window, scale.usage_rows)
+    a 合计 row and a signed footer, saved every fourth month by an old Excel (XLS).
+    Usage follows the weather (``response``: date, district, factor)."""
+    rate = usage.calibrate_rate(registry, scale.window, scale.usage_rows, response)
     gongchen = set(registry.filter(pl.col("subdistrict") == "拱辰街道")["station_id"].to_list())
     for i, month in enumerate(scale.window):
-        rows = usage.usage_month(registry, month, rate, rng_for(seed, f"usage:{month}"))
+        rows = usage.usage_month(registry, month, rate, rng_for(seed, f"usage:{month}"), response)
         local = rows["station_id"].is_in(list(gongchen))
         layout = _usage_csv_layout(i)
         text = usage.usage_text(

@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest import privacy
-from pipelines.ingest.communities import CommunityMatcher
+from pipelines.ingest.communities import CommunityMatcher, DistrictMatcher
 from pipelines.ingest.read import FileFacts, Unreadable, inspect_bytes, open_table
 from pipelines.ingest.specs import SPECS, SourceSpec, raw_table_ddl
 from pipelines.ingest.validate import Context, Tally, check_batch
@@ -83,6 +83,15 @@ def _registered(con: duckdb.DuckDBPyConnection, path: str) -> tuple[str, datetim
     return rows[0] if rows else None
 
 
+@dataclass
+class References:
+    """What a source's rows are checked against (None: the source checks nothing)."""
+
+    communities: CommunityMatcher | None = None
+    districts: DistrictMatcher | None = None
+    stations: pl.Series | None = None
+
+
 class SourceRun:
     """What the files of one source run share: the pseudonymiser (the same people call
     again month after month), the date styles its files were written in (tried first on
@@ -96,32 +105,37 @@ class SourceRun:
         self.con, self.spec, self.settings = con, spec, settings
         self.pseudonyms = privacy.Pseudonymiser(privacy.load_key(settings))
         self.moment_styles: dict[str, list[str]] = {}
-        self._references: tuple[CommunityMatcher | None, pl.Series | None] | None = None
+        self._references: References | None = None
 
-    def references(self) -> tuple[CommunityMatcher | None, pl.Series | None]:
-        """(the community matcher, the station ids) this source checks against."""
+    def references(self) -> References:
+        """The communities, districts and station ids this source checks against."""
         if self._references is None:
-            communities = stations = None
-            if self.spec.community_column:
-                rows = self.con.execute(
+            spec, con = self.spec, self.con
+            refs = References()
+            if spec.community_column:
+                rows = con.execute(
                     "SELECT community_code, community_name FROM raw.communities "
                     "WHERE NOT _superseded"
                 ).fetchall()
-                communities = CommunityMatcher(rows)
-            if self.spec.station_column:
-                stations = (
-                    self.con.sql(
-                        "SELECT DISTINCT station_id FROM raw.stations WHERE NOT _superseded"
-                    )
+                refs.communities = CommunityMatcher(rows)
+            if spec.district_column:
+                rows = con.execute(
+                    "SELECT DISTINCT district, community_code FROM raw.communities "
+                    "WHERE NOT _superseded"
+                ).fetchall()
+                refs.districts = DistrictMatcher(rows)
+            if spec.station_column:
+                refs.stations = (
+                    con.sql("SELECT DISTINCT station_id FROM raw.stations WHERE NOT _superseded")
                     .pl()
                     .get_column("station_id")
                 )
-            self._references = (communities, stations)
+            self._references = refs
         return self._references
 
     def context(self, path: str, mtime: float, facts: FileFacts) -> Context:
         """What checking the rows of one file needs to know."""
-        communities, stations = self.references()
+        refs = self.references()
         return Context(
             spec=self.spec,
             path=path,
@@ -129,8 +143,9 @@ class SourceRun:
             crs=self.settings.crs_for(self.spec.name),
             excel=facts.kind in ("xlsx", "xls"),
             pseudonyms=self.pseudonyms,
-            communities=communities,
-            stations=stations,
+            communities=refs.communities,
+            districts=refs.districts,
+            stations=refs.stations,
             moment_styles=self.moment_styles,
         )
 
@@ -160,7 +175,7 @@ def _forget_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
     if spec.key:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS "
-            f"SELECT DISTINCT {spec.key}::VARCHAR AS key FROM raw.{spec.name} WHERE _path = ?",
+            f"SELECT DISTINCT {spec.key_sql}::VARCHAR AS key FROM raw.{spec.name} WHERE _path = ?",
             [path],
         )
     con.execute(f"DELETE FROM raw.{spec.name} WHERE _path = ?", [path])
@@ -170,7 +185,7 @@ def _forget_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
 
 def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) -> None:
     """Duplicate ids in the file just loaded, then which row of each key wins overall."""
-    table, key = f"raw.{spec.name}", spec.key
+    table, key = f"raw.{spec.name}", spec.key_sql
     if spec.duplicate_policy == "first":
         repeats = f"""
             SELECT * FROM {table} WHERE _path = $path
@@ -181,7 +196,7 @@ def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) ->
                 SELECT _path, $source, _row_number, $key, 'duplicate_id',
                        to_json(struct_pack({columns}))::VARCHAR, _sheet
                 FROM ({repeats})""",
-            {"path": path, "source": spec.name, "key": key},
+            {"path": path, "source": spec.name, "key": "/".join(spec.key_columns)},
         )
         con.execute(
             f"""DELETE FROM {table} WHERE _path = $path AND _read_order IN

@@ -1,4 +1,5 @@
-"""The landing sources, declared: columns, Chinese headers, types, enumerations, keys.
+"""The landing sources (six exports and the optional weather), declared: columns,
+Chinese headers, types, enumerations, keys.
 
 This file is the data contract (docs/data-contract.md) in code. The ingestion engine
 reads these specs and nothing else source-specific, so adding a header alias or a column
@@ -66,8 +67,8 @@ class RowCheck:
 class SourceSpec:
     name: str
     columns: tuple[Column, ...]
-    #: key column; None for sources without a key (usage)
-    key: str | None = None
+    #: key column, or columns (weather: date and district); None without a key (usage)
+    key: str | tuple[str, ...] | None = None
     #: inside one file, a repeated key: "first" row wins (others quarantined as
     #: duplicate_id) or "last" row wins (earlier ones superseded, as a ticket system
     #: lists a call once per status change)
@@ -90,6 +91,23 @@ class SourceSpec:
     station_column: str | None = None
     #: one of the exports of the data contract (False: optional extra data)
     export: bool = True
+    #: column holding a district written as a name (朝阳区, 朝阳) or a code, matched to the
+    #: districts of the loaded communities into the extra column ``district_code``; a row
+    #: that matches none is quarantined (``unknown_district``)
+    district_column: str | None = None
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        if self.key is None:
+            return ()
+        return (self.key,) if isinstance(self.key, str) else self.key
+
+    @property
+    def key_sql(self) -> str:
+        """The key as one SQL value: the column, or the columns as text joined by ``|``."""
+        if len(self.key_columns) == 1:
+            return self.key_columns[0]
+        return "(" + " || '|' || ".join(f"{c}::VARCHAR" for c in self.key_columns) + ")"
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -102,7 +120,7 @@ class SourceSpec:
     def references(self) -> frozenset[str]:
         """The sources this source's rows are checked against: they load first."""
         return frozenset(
-            ({"communities"} if self.community_column else set())
+            ({"communities"} if self.community_column or self.district_column else set())
             | ({"stations"} if self.station_column else set())
         )
 
@@ -269,6 +287,32 @@ CANDIDATE_SITES = SourceSpec(
     description="Candidate sites (候选点位) where a new station could open.",
 )
 
+WEATHER = SourceSpec(
+    "weather",
+    (
+        Column("date", "date", ("日期", "观测日期"), required=True),
+        Column("district", "text", ("区", "区县"), required=True),
+        Column("temp_max", "float", ("最高气温", "日最高气温"), required=True),
+        Column("temp_min", "float", ("最低气温", "日最低气温")),
+        Column("precipitation_mm", "float", ("降水量", "日降水量")),
+        Column("warning", "enum", ("预警", "预警信号"), enum=vocab.WARNING),
+        Column("warning_type", "enum", ("预警类型",), enum=vocab.WARNING_TYPE),
+    ),
+    # a later export (a corrected observation, or the observation replacing a forecast
+    # row for the same day) wins; the district is keyed by its code, so 朝阳区 and 朝阳
+    # written in two files are the same district
+    key=("date", "district_code"),
+    district_column="district",
+    description="Optional daily weather (气象观测) per district: temperature, rain, warnings.",
+    extra_columns=(("district_code", "VARCHAR"),),
+    checks=(
+        RowCheck("out_of_range", "temp_max", lambda: ~pl.col("temp_max").is_between(-40, 50)),
+        RowCheck("out_of_range", "temp_min", lambda: ~pl.col("temp_min").is_between(-40, 50)),
+        RowCheck("out_of_range", "temp_min", lambda: pl.col("temp_min") > pl.col("temp_max")),
+        RowCheck("negative_value", "precipitation_mm", lambda: pl.col("precipitation_mm") < 0),
+    ),
+)
+
 #: optional community boundaries, ``landing/boundaries/*.geojson``: a FeatureCollection
 #: whose features carry ``properties.community_code``; one row per feature, the geometry
 #: kept as GeoJSON text. Not one of the exports (``export=False``).
@@ -307,7 +351,7 @@ def _in_load_order(specs: tuple[SourceSpec, ...]) -> dict[str, SourceSpec]:
 
 #: every source the engine ingests, in load order: the one list of sources
 SPECS: dict[str, SourceSpec] = _in_load_order(
-    (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES, BOUNDARIES)
+    (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES, WEATHER, BOUNDARIES)
 )
 #: the sources union offices export (docs/data-contract.md, "Sources")
 EXPORTS: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.export)

@@ -5,7 +5,7 @@ the reader, see :mod:`pipelines.ingest.rows`) are counted and set aside. Each ot
 gets the first problem found, in the order: cells beyond the header, the columns in spec
 order (blank required value, unreadable value,
 value out of its range), coordinates, one-of groups, the spec's row checks, then
-references to stations and communities. Duplicate keys are settled after the whole file
+references to stations, communities and districts. Duplicate keys are settled after the whole file
 is loaded (see :mod:`pipelines.ingest.engine`), because a repeat may sit in a later batch.
 """
 
@@ -20,7 +20,7 @@ import polars as pl
 
 from pipelines import vocabulary as vocab
 from pipelines.ingest import coords, privacy, values
-from pipelines.ingest.communities import MATCHED, CommunityMatcher
+from pipelines.ingest.communities import MATCHED, CommunityMatcher, DistrictMatcher
 from pipelines.ingest.headers import HeaderMatch
 from pipelines.ingest.specs import BOOKKEEPING, Column, SourceSpec
 
@@ -44,6 +44,7 @@ REASONS = {
     # added by this engine:
     "bad_boolean": "a yes/no cell that is none of the accepted words",
     "bad_code": "a division code that is not 12 digits",
+    "unknown_district": "a district that matches no district of the loaded communities",
 }
 _SEP = "\t"
 QUARANTINE_SCHEMA = {
@@ -68,6 +69,7 @@ class Context:
     excel: bool = False
     pseudonyms: privacy.Pseudonymiser | None = None
     communities: CommunityMatcher | None = None
+    districts: DistrictMatcher | None = None
     stations: pl.Series | None = None
     #: date column → the formats its earlier batches were written in (see parse_moments)
     moment_styles: dict[str, list[str]] = field(default_factory=dict)
@@ -263,6 +265,7 @@ def check_batch(
         pl.coalesce("_problem", *later).alias("_problem") if later else pl.col("_problem")
     )
     typed = _match_communities(typed, ctx, tally)
+    typed = _match_districts(typed, ctx)
     is_clean = pl.col("_problem").is_null()
     clean, bad = typed.filter(is_clean), typed.filter(~is_clean)
     for reason in bad.get_column("_problem").str.split_exact(_SEP, 1).struct.field("field_1"):
@@ -296,6 +299,25 @@ def _match_communities(typed: pl.DataFrame, ctx: Context, tally: Tally) -> pl.Da
     for state, count in outcome.filter(clean_rows).drop_nulls().value_counts().iter_rows():
         tally.communities[state] += count
     return typed
+
+
+def _match_districts(typed: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    """The district code of each row (``district_code``); an unmatched one is quarantined."""
+    column = ctx.spec.district_column
+    if column is None or ctx.districts is None:
+        return typed
+    written = typed.get_column(column)
+    codes = written.replace_strict(
+        {v: ctx.districts.match(v) for v in written.drop_nulls().unique().to_list()},
+        default=None,
+        return_dtype=pl.String,
+    )
+    unknown = pl.when(written.is_not_null() & codes.is_null()).then(
+        pl.lit(f"{column}{_SEP}unknown_district")
+    )
+    return typed.with_columns(
+        pl.coalesce(pl.col("_problem"), unknown).alias("_problem"), codes.alias("district_code")
+    )
 
 
 def _clean_rows(clean: pl.DataFrame, ctx: Context) -> pl.DataFrame:

@@ -209,6 +209,26 @@ CASES: dict[str, dict[str, tuple]] = {
         ),
         "boundaries/broken.geojson": ("rejected", 0, 0, 0, 0, {}, "broken.geojson: not GeoJSON"),
     },
+    "weather_rules": {
+        "weather/2024-07.csv": (
+            "loaded",
+            13,
+            3,
+            8,
+            2,
+            {
+                "duplicate_id": 1,
+                "unknown_district": 1,
+                "missing_value": 1,
+                "out_of_range": 2,
+                "negative_value": 1,
+                "bad_enum": 1,
+                "bad_date": 1,
+            },
+            "warning_type: 1 unknown values loaded as other ('冰雹')",
+        ),
+        "weather/2024-07-corrected.csv": ("loaded", 3, 3, 0, 0, {}, None),
+    },
     "xlsx_truncated": {
         "stations/cut.xlsx": ("rejected", 0, 0, 0, 0, {}, "cut.xlsx: not a readable Excel workbook")
     },
@@ -277,6 +297,8 @@ ENV = {"gcj02_stations": {"WSI_CRS_STATIONS": "gcj02"}}
 MTIMES = {
     "drives/2024-05.csv": 1_714_000_000,
     "drives/2024-05-corrected.csv": 1_714_100_000,
+    "weather/2024-07.csv": 1_720_000_000,
+    "weather/2024-07-corrected.csv": 1_720_100_000,
 }
 
 
@@ -427,6 +449,36 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         "SELECT service, worker_type FROM raw.usage "
         "WHERE _path = 'usage/enums.csv' ORDER BY _row_number",
     ) == [("water", "food_delivery"), ("other", "courier"), ("other", "other")]
+
+    # weather: 房山区, 房山 and 110111 are one district; the later file's 1 and 2 July win
+    con = ingest_case("weather_rules", tmp_path / "w", monkeypatch)
+    assert _rows(
+        con,
+        "SELECT date::VARCHAR, district, district_code, temp_max, precipitation_mm, warning, "
+        "warning_type, replace(_path, 'weather/2024-07', '') FROM raw.weather "
+        "WHERE NOT _superseded ORDER BY date",
+    ) == [
+        ("2024-07-01", "房山区", "110111000000", 35.8, 0.0, "yellow", "heat", "-corrected.csv"),
+        ("2024-07-02", "房山区", "110111000000", 36.1, 12.5, None, None, "-corrected.csv"),
+        ("2024-07-03", "110111", "110111000000", 30.1, None, None, None, ".csv"),
+        ("2024-07-10", "房山区", "110111000000", 28.0, 60.0, "blue", "rain", ".csv"),
+        ("2024-07-11", "房山区", "110111000000", 29.0, 0.0, None, "other", ".csv"),
+        ("2024-07-12", "房山区", "110111000000", 30.0, 0.0, None, None, "-corrected.csv"),
+    ]  # fmt: skip
+    assert _rows(
+        con,
+        "SELECT row_number, column_name, reason FROM meta.quarantine "
+        "WHERE path = 'weather/2024-07.csv' ORDER BY row_number",
+    ) == [
+        (5, "date/district_code", "duplicate_id"),
+        (6, "district", "unknown_district"),
+        (7, "temp_max", "missing_value"),
+        (8, "temp_max", "out_of_range"),
+        (9, "temp_min", "out_of_range"),
+        (10, "precipitation_mm", "negative_value"),
+        (11, "warning", "bad_enum"),
+        (14, "date", "bad_date"),
+    ]
 
 
 def test_personal_data_never_in_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
