@@ -52,6 +52,7 @@ class Settings:
     source_crs: dict[str, str] = field(default_factory=dict)
     map_tiles_url: str | None = None
     reference_dir: Path = REPO_ROOT / "data" / "reference"
+    lake_uri: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,11 +69,18 @@ class Settings:
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
             source_crs=_source_crs(),
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+            lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
         )
 
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def lake_dir(self) -> Path:
+        """The raw layer (``WSI_LAKE_URI``, default ``<data>/lake``): one Parquet file per
+        landing file, read by both engines."""
+        return self.lake_uri or self.data_dir / "lake"
 
     @property
     def warehouse_path(self) -> Path:
