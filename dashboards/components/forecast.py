@@ -43,7 +43,8 @@ def forecast_summary(view: ScopeForecast, lang: str) -> list:
         month = month_label(row["month"], lang)
         if row["p10"] is None:
             text = t("forecast.month_line_no_range", lang, month=month, p50=values["p50"],
-                     months=view.history_months, h=row["horizon"])  # fmt: skip
+                     months=view.history_months,
+                     ahead=months_ahead(row["horizon"], lang))  # fmt: skip
         else:
             text = t("forecast.month_line", lang, month=month, **values)
         if row["model"] in BASELINES:

@@ -10,7 +10,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboards.figures.base import COLORS, FONT, empty, month_axis, style
-from dashboards.i18n import months_ahead, number, t
+from dashboards.i18n import column, months_ahead, number, t
 
 #: the fan's bands, widest first (drawn under the narrower one)
 _BANDS = (("p2_5", "p97_5", "forecast.band95", 0.12), ("p10", "p90", "forecast.band80", 0.28))
@@ -18,6 +18,8 @@ _RED = "192, 57, 43"  # COLORS["primary"] as rgb, for translucent bands
 #: the y axis stops at this multiple of the largest visit count or 80 % bound, so a
 #: very wide 95 % range does not flatten everything else
 _HEADROOM = 1.3
+#: up to this many months on the axis, every month is labelled (else every sixth)
+_MONTHLY_TICKS = 12
 
 
 def _with_origin(x: list, y: list, origin: tuple[date, float] | None) -> tuple[list, list]:
@@ -65,8 +67,11 @@ def forecast_fan(history: pl.DataFrame, forecast: pl.DataFrame, lang: str) -> go
         ))  # fmt: skip
         _mark_forecast_span(fig, forecast["month"].to_list(), lang)
         _limit_axis(fig, history, forecast, lang)
-    fig.update_yaxes(title=t("forecast.history", lang), tickformat=",", rangemode="tozero")
-    return style(month_axis(fig, lang), 380)
+    fig.update_yaxes(title=column("visits", lang), tickformat=",", rangemode="tozero")
+    month_axis(fig, lang)
+    if history.height + forecast.height <= _MONTHLY_TICKS:
+        fig.update_xaxes(dtick="M1")
+    return style(fig, 380)
 
 
 def _hover(row: dict, lang: str) -> str:
@@ -82,8 +87,8 @@ def _mark_forecast_span(fig: go.Figure, months: list[date], lang: str) -> None:
     end = months[-1] + timedelta(days=15)
     fig.add_vrect(x0=start, x1=end, fillcolor="#7f8c8d", opacity=0.08, line_width=0,
                   layer="below")  # fmt: skip
-    fig.add_annotation(x=start, xanchor="left", y=1, yref="paper", yanchor="bottom",
-                       text=f"{t('forecast.marker', lang)} →", showarrow=False,
+    fig.add_annotation(x=start, xanchor="left", y=0, yref="paper", yanchor="bottom",
+                       text=f" {t('forecast.marker', lang)} →", showarrow=False,
                        font={"family": FONT, "size": 12, "color": "#555"})  # fmt: skip
 
 
@@ -107,14 +112,15 @@ def backtest_chart(level_backtest: pl.DataFrame, lang: str) -> go.Figure:
         return empty(lang, 320)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=[
         t("forecast.mase_axis", lang), t("forecast.coverage_axis", lang)])  # fmt: skip
-    x = [months_ahead(h, lang) for h in level_backtest["horizon"].to_list()]
+    x = level_backtest["horizon"].to_list()
     methods = (("mase", "forecast.the_model", COLORS["primary"]),
                ("mase_seasonal_naive", "forecast.seasonal_naive", COLORS["muted"]),
                ("mase_last_value", "forecast.last_value", COLORS["secondary"]))  # fmt: skip
     for measure, key, colour in methods:
         fig.add_trace(go.Bar(
             x=x, y=level_backtest[measure].to_list(), name=t(key, lang), marker_color=colour,
-            hovertemplate="%{x}: %{y:.2f}<extra>" + t(key, lang) + "</extra>",
+            customdata=[months_ahead(h, lang) for h in x],
+            hovertemplate="%{customdata}: %{y:.2f}<extra>" + t(key, lang) + "</extra>",
         ), row=1, col=1)  # fmt: skip
     coverage = (("coverage_80", "forecast.band80", 0.8, "#e8a39b"),
                 ("coverage_95", "forecast.band95", 0.95, "#f5d3cf"))  # fmt: skip
@@ -122,16 +128,19 @@ def backtest_chart(level_backtest: pl.DataFrame, lang: str) -> go.Figure:
         fig.add_trace(go.Bar(
             x=x, y=level_backtest[measure].to_list(), name=t(key, lang), marker_color=colour,
             marker_line={"color": COLORS["primary"], "width": 1},
-            hovertemplate="%{x}: %{y:.0%}<extra>" + t(key, lang) + "</extra>",
+            customdata=[months_ahead(h, lang) for h in x],
+            hovertemplate="%{customdata}: %{y:.0%}<extra>" + t(key, lang) + "</extra>",
         ), row=1, col=2)  # fmt: skip
-        fig.add_hline(y=target, line={"dash": "dot", "color": "#555", "width": 1}, row=1, col=2,
-                      annotation_text=t("forecast.target", lang, p=f"{target:.0%}"),
-                      annotation_font={"size": 10})  # fmt: skip
+        fig.add_hline(y=target, line={"dash": "dot", "color": "#555", "width": 1}, row=1, col=2)
+    fig.update_xaxes(tickmode="array", tickvals=x,
+                     ticktext=[t("forecast.horizon_tick", lang, h=h) for h in x])  # fmt: skip
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=2)
     fig.update_layout(barmode="group")
-    fig.update_annotations(font={"family": FONT})
-    return style(fig, 340)
+    fig.update_annotations(font={"family": FONT, "size": 13})
+    fig = style(fig, 340)
+    fig.update_layout(margin={"t": 60})  # the subplot titles clear the tool bar
+    return fig
 
 
 _WEATHER = (("hot_days", COLORS["warn"]), ("very_hot_days", COLORS["primary"]),

@@ -192,11 +192,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{p2_5} and {p97_5}",
     ),
     "forecast.month_line_no_range": (
-        "{month}：约 {p50} 人次（没有区间：历史只有 {months} 个月，还不足以检验提前 {h} 个月的预"
-        "测，"
+        "{month}：约 {p50} 人次（没有区间：历史只有 {months} 个月，还不足以检验{ahead}的预测，"
         "准确度未知）",
         "{month}: about {p50} visits (no range: {months} months of history are too few to "
-        "test a forecast {h} months ahead, so its accuracy is unknown)",
+        "test a forecast {ahead}, so its accuracy is unknown)",
     ),
     "forecast.month_baseline": ("——{model}", " — {model}"),
     "forecast.method": ("预测方法：{model}。", "Method: {model}."),
@@ -229,6 +228,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "forecast.backtest_single": ("{name}的结果：", "For {name}:"),
     "forecast.horizon": ("提前 {h} 个月", "{h} months ahead"),
     "forecast.horizon_one": ("提前 1 个月", "1 month ahead"),
+    "forecast.horizon_tick": ("提前{h}个月", "+{h} month"),
     "forecast.error_vs": (
         "误差比“照搬去年同月”{sn}，比“照搬上月”{lv}",
         "errors {sn} than repeating the same month last year, {lv} than repeating last month",
@@ -253,11 +253,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name} itself (1 month ahead, {origins} test months): {errors}.",
     ),
     "forecast.mase_axis": ("平均误差 MASE（越低越好）", "Mean error, MASE (lower is better)"),
-    "forecast.coverage_axis": ("区间实际覆盖率", "Share of actual visits inside the range"),
+    "forecast.coverage_axis": (
+        "落在区间内的比例（虚线：应有比例）",
+        "Inside the range (dotted: target)",
+    ),
     "forecast.the_model": ("本模型", "The model"),
     "forecast.seasonal_naive": ("照搬去年同月", "Same month last year"),
     "forecast.last_value": ("照搬上月", "Last month repeated"),
-    "forecast.target": ("目标 {p}", "target {p}"),
     "forecast.no_weather": (
         "没有天气数据：预测假设今后各月天气正常，不考虑高温、寒冷和降雨的影响。",
         "No weather data: the forecast assumes an ordinary month, without the effect of heat, "

@@ -153,8 +153,10 @@ def forecast_stations(lang, scope, current):
     Output("demand-forecast-fan", "figure"),
     Output(download_params("demand_forecast"), "data"),
     Output("demand-forecast-backtest", "figure"),
+    Output("demand-forecast-backtest", "style"),
     Output("demand-forecast-accuracy", "children"),
     Output("demand-forecast-weather", "figure"),
+    Output("demand-forecast-weather", "style"),
     Output("demand-forecast-assumed", "children"),
     Input("lang", "data"),
     Input("scope", "data"),
@@ -163,12 +165,16 @@ def forecast_stations(lang, scope, current):
 def forecast(lang, scope, station):
     viewer, _, scope = context(None, scope)
     view = data.scope_forecast(viewer, scope, station)
+    # without a backtest or weather the words say so; an empty chart would add nothing
+    hidden = {"display": "none"}
     return (
         forecast_summary(view, lang),
         figures.forecast_fan(view.history, view.forecast, lang),
         {"scope": scope},
         figures.backtest_chart(view.level_backtest, lang),
+        hidden if view.level_backtest.is_empty() else {},
         backtest_words(view, lang),
         figures.weather_assumed(view.weather, lang),
+        hidden if view.weather.is_empty() else {},
         weather_words(view, lang),
     )

@@ -150,8 +150,11 @@ def test_words_say_when_a_baseline_is_shown(settings, city):
     en, zh = _text(forecast_summary(view, "en")), _text(forecast_summary(view, "zh"))
     assert "Apr 2024: about 25 visits; 80 % likely between 20 and 31" in en  # 25 × 1.25
     assert "— Last month repeated (baseline)" in en
-    assert ("at the subdistrict level the model did not beat a simple baseline in the "
-            "backtest, so the forecast shown for Apr 2024, May 2024 is the baseline") in en  # fmt: skip
+    notice = (
+        "at the subdistrict level the model did not beat a simple baseline in the "
+        "backtest, so the forecast shown for Apr 2024, May 2024 is the baseline"
+    )
+    assert notice in en
     assert "2024年4月、2024年5月 显示的就是基准预测本身" in zh
     # June: no backtest three months ahead
     assert "Jun 2024: about 34 visits (no range: 14 months of history" in en
@@ -241,7 +244,8 @@ def test_the_backtest_and_weather_charts(settings, city):
     assert bars["The model"] == pytest.approx([0.5, 1.0])
     assert bars["Same month last year"] == pytest.approx([1.0, 0.8])
     assert bars["80 % range"] == pytest.approx([0.8, 0.7])
-    assert list(chart.data[0].x) == ["1 month ahead", "2 months ahead"]
+    assert list(chart.data[0].x) == [1, 2]
+    assert list(chart.data[0].customdata) == ["1 month ahead", "2 months ahead"]
     weather = figures.weather_assumed(view.weather, "zh")
     assert [trace.name for trace in weather.data] == [
         "高温日（≥35℃）", "酷热日（≥37℃）", "寒冷日（<0℃）", "降雨日（≥10毫米）"]  # fmt: skip
