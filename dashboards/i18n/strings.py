@@ -160,14 +160,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "forecast.weather": ("天气假设", "Weather assumed"),
     "forecast.history": ("历史服务人次", "Visits (history)"),
     "forecast.central": ("预测值", "Forecast"),
-    "forecast.band80": ("80% 区间", "80 % range"),
-    "forecast.band95": ("95% 区间", "95 % range"),
+    "forecast.band80": ("80% 区间", "80% range"),
+    "forecast.band95": ("95% 区间", "95% range"),
     "forecast.marker": ("预测", "Forecast"),
     "forecast.off_chart": (
         "95% 区间的上沿超出图表（见上方数字）",
-        "The 95 % range runs off the chart (numbers above)",
+        "The 95% range runs off the chart (numbers above)",
     ),
-    "forecast.hover_range": ("80% 区间 {low}–{high}", "80 % range {low}–{high}"),
+    "forecast.hover_range": ("80% 区间 {low}–{high}", "80% range {low}–{high}"),
     "forecast.hover_no_range": ("无区间", "no range"),
     "forecast.not_published": (
         "本快照没有需求预测：它发布于预测功能之前。重新运行数据管道后即可看到。",
@@ -188,7 +188,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "forecast.month_line": (
         "{month}：约 {p50} 人次，80% 可能在 {p10}–{p90} 之间，95% 可能在 {p2_5}–{p97_5} 之间",
-        "{month}: about {p50} visits; 80 % likely between {p10} and {p90}, 95 % between "
+        "{month}: about {p50} visits; 80% likely between {p10} and {p90}, 95% between "
         "{p2_5} and {p97_5}",
     ),
     "forecast.month_line_no_range": (
@@ -228,7 +228,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "forecast.backtest_single": ("{name}的结果：", "For {name}:"),
     "forecast.horizon": ("提前 {h} 个月", "{h} months ahead"),
     "forecast.horizon_one": ("提前 1 个月", "1 month ahead"),
-    "forecast.horizon_tick": ("提前{h}个月", "+{h} month"),
+    "forecast.horizon_tick": ("提前{h}个月", "+{h} mo"),
     "forecast.error_vs": (
         "误差比“照搬去年同月”{sn}，比“照搬上月”{lv}",
         "errors {sn} than repeating the same month last year, {lv} than repeating last month",
@@ -241,8 +241,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "forecast.coverage": (
         "80% 区间包含了 {c80} 的实际值（应约为 80%），95% 区间包含了 {c95}（应约为 95%）",
-        "the 80 % range held the actual visits {c80} of the time (it should be about 80 %), "
-        "the 95 % range {c95} (about 95 %)",
+        "the 80% range held the actual visits {c80} of the time (it should be about 80%), "
+        "the 95% range {c95} (about 95%)",
     ),
     "forecast.not_beaten": (
         "本模型没有胜过基准，所以显示的是{model}",

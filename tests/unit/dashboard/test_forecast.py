@@ -148,7 +148,7 @@ def test_the_download_holds_the_scope_and_everything_in_it(settings, city):
 def test_words_say_when_a_baseline_is_shown(settings, city):
     view = data.scope_forecast(city, GONGCHEN)
     en, zh = _text(forecast_summary(view, "en")), _text(forecast_summary(view, "zh"))
-    assert "Apr 2024: about 25 visits; 80 % likely between 20 and 31" in en  # 25 × 1.25
+    assert "Apr 2024: about 25 visits; 80% likely between 20 and 31" in en  # 25 × 1.25
     assert "— Last month repeated (baseline)" in en
     notice = (
         "at the subdistrict level the model did not beat a simple baseline in the "
@@ -243,7 +243,7 @@ def test_the_backtest_and_weather_charts(settings, city):
     bars = {trace.name: list(trace.y) for trace in chart.data}
     assert bars["The model"] == pytest.approx([0.5, 1.0])
     assert bars["Same month last year"] == pytest.approx([1.0, 0.8])
-    assert bars["80 % range"] == pytest.approx([0.8, 0.7])
+    assert bars["80% range"] == pytest.approx([0.8, 0.7])
     assert list(chart.data[0].x) == [1, 2]
     assert list(chart.data[0].customdata) == ["1 month ahead", "2 months ahead"]
     weather = figures.weather_assumed(view.weather, "zh")
