@@ -60,7 +60,7 @@ def forecast_summary(view: ScopeForecast, lang: str) -> list:
         months = t("forecast.and", lang).join(month_label(m, lang) for m in baseline_months)
         notice = t("forecast.baseline_notice", lang, level=_level(view.target.level, lang),
                    months=months)  # fmt: skip
-        children.append(html.P(html.Strong(notice), className="forecast-baseline"))
+        children.append(html.P(html.Strong(notice), className="notice"))
     methods = t("forecast.and", lang).join(_model(m, lang) for m in models)
     children.append(html.P(t("forecast.method", lang, model=methods), className="muted"))
     return children

@@ -113,8 +113,8 @@ def _forecast_sections() -> list:
     station = html.Label(
         [T("forecast.station"),
          dcc.Dropdown(id="demand-forecast-station", clearable=True, searchable=True,
-                      className="picker")],
-        className="forecast-station",
+                      className="picker", style={"minWidth": "320px"})],
+        className="field",
     )  # fmt: skip
     return [
         section("forecast.title", html.Div(id="demand-forecast-summary"),
