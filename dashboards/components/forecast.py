@@ -144,8 +144,10 @@ def weather_words(view: ScopeForecast, lang: str) -> list:
         detail = ""
         if row["basis"] == "normal":
             years = row["normal_years"]
-            detail = (t("forecast.normal_years", lang, n=years) if years
-                      else t("forecast.normal_none", lang))  # fmt: skip
+            key = {0: "forecast.normal_none", 1: "forecast.normal_one_year"}.get(
+                years, "forecast.normal_years"
+            )
+            detail = t(key, lang, n=years)
         items.append(html.Li(t(
             "forecast.weather_line", lang, month=month_label(row["month"], lang),
             basis=label("weather_basis", row["basis"], lang), detail=detail,

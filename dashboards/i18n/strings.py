@@ -284,6 +284,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "days (< 0 ℃) {cold}; rainy days (≥ 10 mm) {rainy}",
     ),
     "forecast.normal_years": ("（{n} 年观测的平均）", " (the mean of {n} observed years)"),
+    "forecast.normal_one_year": ("（仅 1 年观测）", " (one observed year only)"),
     "forecast.normal_none": (
         "（该月份尚无观测，按没有高温、寒冷、降雨的普通月份计）",
         " (this calendar month has not been observed yet: counted as a month without heat, "

@@ -177,7 +177,7 @@ def test_words_for_the_model_and_its_weather(settings, city):
     weather = _text(weather_words(view, "en"))
     assert "The weather the forecast assumed in 房山区 (days):" in weather
     assert "Apr 2024: Weather forecast file — hot days (≥ 35 ℃) 0" in weather
-    assert "Jun 2024: Climate normal (the mean of 1 observed years) — hot days" in weather
+    assert "Jun 2024: Climate normal (one observed year only) — hot days" in weather
     assert "cold days (< 0 ℃) 0; rainy days (≥ 10 mm) 4" in weather
 
 
