@@ -97,8 +97,7 @@ HELP: dict[str, tuple[str, str]] = {
         "Enrolled per month, added up from the first published month.",
     ),
     "stations": (
-        "七有达标：避暑取暖、卫生间、饮用水、充电、防疫物品、医疗急救包、雨具七项齐全。已验收：验"
-        "收日期"
+        "七有达标：避暑取暖、卫生间、饮用水、充电、防疫物品、医疗急救包、雨具七项齐全。已验收：验收日期"
         "不晚于所选月份月末。服务人次为所选月份。",
         "Meets the standard (七有): all seven of shelter, toilet, drinking water, charging, "
         "epidemic supplies, first-aid kit and rain gear. Accepted: accepted on or before the "
