@@ -103,6 +103,11 @@ class Settings:
         return self.data_dir / "users.json"
 
     @property
+    def auth_state_path(self) -> Path:
+        """Sessions and failed-login counters (dashboards/auth/state.py): no backup needed."""
+        return self.data_dir / "auth.sqlite"
+
+    @property
     def divisions_csv(self) -> Path:
         return self.reference_dir / "beijing_divisions_2023.csv"
 
