@@ -51,6 +51,8 @@ class Settings:
     siting_time_limit_s: float = 10.0
     source_crs: dict[str, str] = field(default_factory=dict)
     map_tiles_url: str | None = None
+    #: months the newest complete month may lag the current one before the dashboard warns
+    data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
 
     @classmethod
@@ -68,6 +70,7 @@ class Settings:
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
             source_crs=_source_crs(),
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+            data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
         )
 
     @property
