@@ -119,3 +119,14 @@ def test_the_three_run_restart_and_stop_together(tmp_path: Path) -> None:
     log_text = log_path.read_text(errors="replace")
     assert "dashboard exited (signal SIGKILL)" in log_text
     assert "SIGTERM: stopping every program" in log_text and "[supervise] stopped" in log_text
+
+
+def test_the_daemon_runs_the_sensor_and_schedules_without_a_click() -> None:
+    from pipelines.definitions import build_definitions
+
+    repository = build_definitions().get_repository_def()
+    automations = [*repository.schedule_defs, *repository.sensor_defs]
+    assert {a.name for a in repository.schedule_defs} >= {"monthly_refresh"}
+    assert len(repository.sensor_defs) >= 1
+    stopped = [a.name for a in automations if a.default_status.value != "RUNNING"]
+    assert stopped == []
