@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "wsi_auth"
 SESSION_COOKIE_NAME = "wsi_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_FORM_LIMIT = 64 * 1024
 LOCAL_VIEWER = Viewer(username="local", display_name="本机 Local")
 View = TypeVar("View", bound=Callable)
 
@@ -174,6 +175,9 @@ class _Auth:
 
     # -- views ---------------------------------------------------------------------
     def login(self) -> Response:
+        # A sign-in form is small: refuse a big body (413) before it is read, since
+        # anyone may post here. (MAX_FORM_MEMORY_SIZE below covers multipart only.)
+        request.max_content_length = LOGIN_FORM_LIMIT
         next_url = _safe_next(request.values.get("next", ""), self.home)
         if request.method == "GET":
             if self.session_user() is not None:
@@ -296,8 +300,8 @@ def install_auth(
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=auth.lifetime_s),
         # The server's session table bounds a session; the cookie need not be rewritten.
         SESSION_REFRESH_EACH_REQUEST=False,
-        # A login form is small; refuse big bodies before parsing them.
-        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        # A form field is small; refuse big ones before parsing them.
+        MAX_FORM_MEMORY_SIZE=LOGIN_FORM_LIMIT,
     )
     server.session_interface = _SessionInterface(config.cookie_secure)
     server.add_url_rule(

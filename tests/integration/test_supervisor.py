@@ -4,6 +4,7 @@ leave their process group)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import signal
 import subprocess
@@ -140,3 +141,23 @@ def test_programs_end_when_the_supervisor_is_killed(tmp_path: Path, marked: Mark
     supervisor.kill()  # no chance to clean up: the kernel sends the program SIGTERM
     supervisor.wait(timeout=10)
     _wait_for(lambda: not marked.alive(), 10, "the program gone")
+
+
+def test_the_servers_listen_only_on_localhost_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Dagster UI has no sign-in and the dashboard expects TLS from a proxy in front:
+    # neither listens beyond this machine unless configured to.
+    for name in ("WSI_BIND", "WSI_DAGSTER_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    config: dict = {}
+    exec((REPO / "deploy" / "gunicorn.conf.py").read_text(), config)
+    assert config["bind"] == "127.0.0.1:8050"
+    spec = importlib.util.spec_from_file_location("supervise", SUPERVISE)
+    supervise = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "supervise", supervise)  # dataclasses look it up
+    spec.loader.exec_module(supervise)
+    webserver = next(p for p in supervise.default_programs() if p.name == "dagster-webserver")
+    assert webserver.argv[webserver.argv.index("-h") + 1] == "127.0.0.1"
+    for unit in (REPO / "deploy" / "systemd").glob("*.service"):
+        for line in unit.read_text().splitlines():
+            if line.startswith("ExecStart=") and "-h " in line:
+                assert "-h 127.0.0.1" in line, unit.name

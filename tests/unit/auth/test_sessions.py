@@ -4,6 +4,7 @@ every worker; idle and absolute limits; what the session table keeps."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 import sys
 import time
@@ -202,3 +203,35 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys):
         return status, captured.out + captured.err
 
     return run
+
+
+def test_signing_in_starts_a_new_session(app: dash.Dash) -> None:
+    # Session fixation: an attacker plants their pre-sign-in cookie in the victim's
+    # browser; after the victim signs in, the attacker's copy is still not signed in.
+    attacker = app.server.test_client()
+    attacker.get("/login")
+    planted = _cookie(attacker)
+    victim = app.server.test_client()
+    victim.set_cookie("wsi_session", planted)
+    form = {"username": "fangshan", "password": "correct-horse-42"}
+    form["csrf_token"] = login_token(victim)
+    assert victim.post("/login", data=form).status_code == 302
+    assert _cookie(victim) != planted
+    assert victim.get("/_dash-layout").status_code == 200
+    assert attacker.get("/_dash-layout").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"), [("subdistrict", "110111011000"), ("district", "110108000000")]
+)
+def test_a_role_or_scope_change_ends_sessions(
+    client: FlaskClient, settings: Settings, role: str, scope: str
+) -> None:
+    # Changed in users.json by hand (there is no command for it): the session stamp
+    # taken at sign-in no longer matches, so the next request is not signed in.
+    _signed_in(client)
+    document = json.loads(settings.users_path.read_text())
+    user = next(u for u in document["users"] if u["username"] == "fangshan")
+    user.update(role=role, scope_code=scope)
+    settings.users_path.write_text(json.dumps(document))
+    assert client.get("/_dash-layout").status_code == 401

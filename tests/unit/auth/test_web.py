@@ -451,3 +451,9 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(
     # Two failures from one address lock it; from two (trusted) addresses they do not.
     locked = auth.throttle.retry_after(ip="127.0.0.1") > 0
     assert locked is not separate
+
+
+def test_a_huge_login_form_is_refused_before_parsing(client: FlaskClient) -> None:
+    token = login_token(client)
+    data = {"username": "fangshan", "password": "x" * (100 * 1024), "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 413
