@@ -62,7 +62,10 @@ setup:
 		python3 -m pip install --quiet --break-system-packages uv
 	@$(UV) sync --frozen --quiet
 	@mkdir -p "$(DAGSTER_HOME)"
-	@test -f "$(DAGSTER_HOME)/dagster.yaml" || cp deploy/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	@# deploy/dagster.yaml when there is none, or only the telemetry line older checkouts wrote
+	@if [ ! -f "$(DAGSTER_HOME)/dagster.yaml" ] || \
+		[ "$$(cat "$(DAGSTER_HOME)/dagster.yaml")" = "$$(printf 'telemetry:\n  enabled: false')" ]; then \
+		cp deploy/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"; fi
 
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \

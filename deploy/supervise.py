@@ -282,7 +282,8 @@ def prepare_environment() -> None:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO / ".dagster")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    # none yet, or only the telemetry setting that `make setup` used to write
+    if not config.exists() or config.read_text().split() == ["telemetry:", "enabled:", "false"]:
         shutil.copyfile(REPO / "deploy" / "dagster.yaml", config)
         log(f"wrote {config} from deploy/dagster.yaml")
     elif "max_concurrent_runs: 1" not in config.read_text():

@@ -143,6 +143,15 @@ def test_programs_end_when_the_supervisor_is_killed(tmp_path: Path, marked: Mark
     _wait_for(lambda: not marked.alive(), 10, "the program gone")
 
 
+def _load_supervise(monkeypatch: pytest.MonkeyPatch):
+    """deploy/supervise.py as a module (deploy/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("supervise", SUPERVISE)
+    supervise = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "supervise", supervise)  # dataclasses look it up
+    spec.loader.exec_module(supervise)
+    return supervise
+
+
 def test_the_servers_listen_only_on_localhost_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     # The Dagster UI has no sign-in and the dashboard expects TLS from a proxy in front:
     # neither listens beyond this machine unless configured to.
@@ -151,13 +160,31 @@ def test_the_servers_listen_only_on_localhost_by_default(monkeypatch: pytest.Mon
     config: dict = {}
     exec((REPO / "deploy" / "gunicorn.conf.py").read_text(), config)
     assert config["bind"] == "127.0.0.1:8050"
-    spec = importlib.util.spec_from_file_location("supervise", SUPERVISE)
-    supervise = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "supervise", supervise)  # dataclasses look it up
-    spec.loader.exec_module(supervise)
+    supervise = _load_supervise(monkeypatch)
     webserver = next(p for p in supervise.default_programs() if p.name == "dagster-webserver")
     assert webserver.argv[webserver.argv.index("-h") + 1] == "127.0.0.1"
     for unit in (REPO / "deploy" / "systemd").glob("*.service"):
         for line in unit.read_text().splitlines():
             if line.startswith("ExecStart=") and "-h " in line:
                 assert "-h 127.0.0.1" in line, unit.name
+
+
+@pytest.mark.parametrize(
+    ("existing", "replaced"),
+    [(None, True), ("telemetry:\n  enabled: false\n", True), ("custom: 1\n", False)],
+)
+def test_the_dagster_instance_gets_one_run_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, existing: str | None, replaced: bool
+) -> None:
+    # A missing dagster.yaml, or the telemetry-only one older checkouts wrote, becomes
+    # deploy/dagster.yaml; an operator's own is kept, with a warning if it allows more.
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.setenv("WSI_DATA_DIR", str(tmp_path / "data"))  # restored after the test
+    config = tmp_path / "dagster.yaml"
+    if existing is not None:
+        config.write_text(existing)
+    _load_supervise(monkeypatch).prepare_environment()
+    shipped = (REPO / "deploy" / "dagster.yaml").read_text()
+    assert (config.read_text() == shipped) is replaced
+    assert "max_concurrent_runs: 1" in shipped
+    assert ("does not limit runs" in capsys.readouterr().err) is not replaced
