@@ -295,4 +295,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "forecast.cold_days": ("寒冷日（<0℃）", "Cold days (< 0 ℃)"),
     "forecast.rainy_days": ("降雨日（≥10毫米）", "Rainy days (≥ 10 mm)"),
     "forecast.days_axis": ("天数", "Days"),
+    # -- operations (issue 20): the banner shown while the data is behind ------------
+    "stale.behind": (
+        "数据可能不是最新：最新的完整月份是 {latest}，按日期现在应已有 {expected} 的数据。"
+        "请联系数据管理员检查导出文件和数据管道。",
+        "The data may be out of date: the newest complete month is {latest}, but {expected} "
+        "is due by now. Ask the data steward to check the exports and the pipeline.",
+    ),
+    "stale.no_complete_month": (
+        "数据中还没有完整的月份（按日期现在应已有 {expected} 的数据）。",
+        "The data holds no complete month yet ({expected} is due by now).",
+    ),
 }

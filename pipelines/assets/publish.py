@@ -60,6 +60,8 @@ monthly_refresh = dg.ScheduleDefinition(
     cron_schedule="0 6 1 * *",
     execution_timezone="Asia/Shanghai",
     description="On the 1st of every month at 06:00 Beijing time, after last month closed.",
+    # on from the start: the daemon of `make serve` or the systemd unit runs it unattended
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
 defs = dg.Definitions(assets=[serving_snapshot], jobs=[everything], schedules=[monthly_refresh])
