@@ -82,7 +82,8 @@ def up_to_date(settings: Settings) -> bool:
     """Whether a refresh would do nothing: every landing file is the one the lake records
     (same size and modification time, read by this ingestion code), nothing is owed, the
     models were last built from the present files and settings, and the snapshot holds
-    what the marts hold. Loads no data library but DuckDB."""
+    what the marts hold; and the lake holds the files the warehouse was built from (none
+    withdrawn since). Loads no data library but DuckDB."""
     import duckdb
 
     from pipelines.ingest import engine_version, landing_files
@@ -106,6 +107,15 @@ def up_to_date(settings: Settings) -> bool:
         return False
     try:
         owed = con.execute("SELECT count(*) FROM meta.pending").fetchall()[0][0]
+        # a record added or withdrawn other than through landing (an upload's withdrawal)
+        queued = {
+            (path, sha, raw, mtime)
+            for path, sha, raw, mtime in con.execute(
+                "SELECT path, sha256, raw_file, file_mtime FROM meta.built_files"
+            ).fetchall()
+        }
+        if queued != {(r.path, r.sha256, r.raw_file, r.file_mtime) for r in records.values()}:
+            return False
         built = con.execute(
             "SELECT value FROM meta.refresh_state WHERE key = 'catalogue'"
         ).fetchall()
