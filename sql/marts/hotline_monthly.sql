@@ -1,5 +1,8 @@
 -- Hotline by category (metrics.md "Hotline"), month × scope × category: calls received
--- in m, resolved of those, median_resolution_hours over those resolved (NULL when none).
+-- in m, resolved of those, median_resolution_hours over those resolved (NULL when none);
+-- the 7-day figures: eligible_calls_7d (received by as_of − 7 days), resolved_7d (of
+-- those, resolved within 168 hours), resolution_rate_7d = resolved_7d / eligible_calls_7d
+-- (NULL without an eligible call), and the month's provisional flag (stg_hotline_cutoff).
 -- Every scope level (stg_scope_ancestors); calls with an unknown community count in the
 -- city rows only.
 SELECT
@@ -9,8 +12,15 @@ SELECT
     h.category,
     count(*) AS calls,
     count_if(h.is_resolved)::BIGINT AS resolved,
+    count_if(h.received_at <= c.eligible_until)::BIGINT AS eligible_calls_7d,
+    count_if(h.received_at <= c.eligible_until AND h.resolution_hours <= 168)::BIGINT
+        AS resolved_7d,
+    count_if(h.received_at <= c.eligible_until AND h.resolution_hours <= 168)
+        / nullif(count_if(h.received_at <= c.eligible_until), 0) AS resolution_rate_7d,
+    c.provisional,
     median(h.resolution_hours) AS median_resolution_hours
 FROM staging.stg_hotline AS h
+JOIN staging.stg_hotline_cutoff AS c ON c.month = h.month
 JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM h.place_code
-GROUP BY h.month, a.scope_level, a.scope_code, h.category
+GROUP BY h.month, a.scope_level, a.scope_code, h.category, c.provisional
 ORDER BY h.month, a.scope_code, h.category
