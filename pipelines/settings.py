@@ -103,6 +103,11 @@ class Settings:
         return self.data_dir / "users.json"
 
     @property
+    def targets_path(self) -> Path:
+        """The targets and attention thresholds (pipelines/targets.py)."""
+        return self.data_dir / "targets.toml"
+
+    @property
     def divisions_csv(self) -> Path:
         return self.reference_dir / "beijing_divisions_2023.csv"
 

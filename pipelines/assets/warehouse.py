@@ -31,6 +31,7 @@ import numpy as np
 from pipelines.ingest.specs import SPECS
 from pipelines.planning.geo import pairs_within
 from pipelines.settings import REPO_ROOT, Settings, get_settings
+from pipelines.targets import load_targets
 from pipelines.warehouse import WarehouseResource
 
 SQL_DIR = REPO_ROOT / "sql"
@@ -111,9 +112,12 @@ PERSONAL_HEADERS = sorted(
 
 
 def set_parameters(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """The settings (and spec facts) that models read with ``getvariable``."""
+    """The settings (and spec facts, targets and attention thresholds) that models read
+    with ``getvariable``."""
     con.execute(f"SET VARIABLE coverage_radius_m = {float(settings.coverage_radius_m)!r}")
     con.execute("SET VARIABLE personal_headers = ?::VARCHAR[]", [PERSONAL_HEADERS])
+    for name, value in load_targets(settings.targets_path).variables().items():
+        con.execute(f"SET VARIABLE {name} = ?::DOUBLE", [value])
 
 
 def run_model(con: duckdb.DuckDBPyConnection, model: Model, settings: Settings) -> int | None:
