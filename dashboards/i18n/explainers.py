@@ -80,10 +80,13 @@ HELP: dict[str, tuple[str, str]] = {
         "active stations whose seats are known.",
     ),
     "hotline": (
-        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；办结时长中位数 = 当月受理且已办结"
-        "工单的（办结时间 − 受理时间）中位数，单位小时。",
+        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；按期办结率 = 受理已满 7 日的"
+        "来电中 7 日（168 小时）内办结的比例，最新月份也可与之前比较；办结时长中位数 = 当月受理"
+        "且已办结工单的（办结时间 − 受理时间）中位数，单位小时。",
         "Calls = tickets received in the month; resolution rate = resolved of those / calls; "
-        "median hours = median of (resolved − received) over the month's resolved calls.",
+        "on-time resolution rate = of the calls at least 7 days old, those resolved within 168 "
+        "hours, comparable in the newest month too; median hours = median of (resolved − "
+        "received) over the month's resolved calls.",
     ),
     "backlog": (
         "月末积压 = 截至当月受理、状态仍未办结的工单数；满意度为当月有评价工单的平均分（1–5）。",

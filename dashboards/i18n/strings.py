@@ -75,7 +75,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # hotline
     "hotline.categories": ("各类诉求来电", "Calls by category"),
-    "hotline.performance": ("办结率与办结时长", "Resolution rate and time"),
+    "hotline.performance": ("按期办结率与办结时长", "On-time resolution rate and time"),
     "hotline.backlog": ("积压工单与满意度", "Backlog and satisfaction"),
     "hotline.routing": ("转办部门", "Routing departments"),
     "hotline.unassigned": ("未归属社区的来电", "Calls without a community"),
