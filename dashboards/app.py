@@ -124,7 +124,9 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
         # only files the viewer may see for any month; never a path outside the folder
         for path in data.report_files(data.current_viewer()):
             if path.name == name:
-                mimetype = "application/pdf" if name.endswith(".pdf") else "text/html"
+                mimetype = {".pdf": "application/pdf", ".png": "image/png"}.get(
+                    path.suffix, "text/html"
+                )
                 return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".pdf"))
         abort(404)
 

@@ -17,12 +17,13 @@ from pipelines.report.card import card_for, card_stem
 from pipelines.scope import level_of, parent_of
 
 
-_REPORT_NAME = re.compile(r"(\d{4}-\d{2})(?:[-_](.+))?\.(html|pdf)")
+_REPORT_NAME = re.compile(r"(\d{4}-\d{2})(?:[-_](.+))?\.(html|pdf|png)")
 
 
 def report_files(viewer: Viewer, month: date | str | None = None) -> list[Path]:
-    """The monthly report files (``YYYY-MM[-scope].html|pdf``) the viewer may
-    download: the city sees all; others only those named for their scope."""
+    """The monthly report files (``YYYY-MM[-scope].html|pdf``) and month cards
+    (``cards/YYYY-MM[-scope].png``) the viewer may download: the city sees all; others
+    only those named for their scope."""
     folder = settings().reports_dir
     if not folder.is_dir():
         return []
@@ -30,10 +31,14 @@ def report_files(viewer: Viewer, month: date | str | None = None) -> list[Path]:
     allowed_names: set[str] = set()
     if not viewer.is_city and available():
         allowed_names = {viewer.scope_code, scope_name(viewer, viewer.scope_code)}
+    cards = folder / "cards"
+    candidates = sorted(folder.iterdir())
+    if cards.is_dir():  # a card's picture; the HTML it was drawn from stays behind
+        candidates += sorted(p for p in cards.iterdir() if p.suffix == ".png")
     found = []
-    for path in sorted(folder.iterdir()):
+    for path in candidates:
         match = _REPORT_NAME.fullmatch(path.name)
-        if not match or not path.is_file():
+        if not match or not path.is_file() or (path.suffix == ".png") != (path.parent == cards):
             continue
         if month is not None and match.group(1) != f"{month:%Y-%m}":
             continue

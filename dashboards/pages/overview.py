@@ -123,14 +123,13 @@ def update(lang, month, scope):
     ]  # fmt: skip
     trend = figures.trends(data.kpi_trend(viewer, scope, month), lang)
     files = data.report_files(viewer, month)
+    links = [html.Li(html.A(p.name, href=f"/reports/{p.name}", target="_blank")) for p in files]
     reports = (
-        html.Ul(
-            [html.Li(html.A(p.name, href=f"/reports/{p.name}", target="_blank")) for p in files],
-            className="report-list",
-        )
+        [html.P(t("overview.files", lang), className="muted"),
+         html.Ul(links, className="report-list")]
         if files
         else html.P(t("overview.no_report", lang), className="muted")
-    )
+    )  # fmt: skip
     params = {"scope": scope, "month": month.isoformat()}
     return (attention, cards, *chart_values(trend, "overview.trends", viewer, scope, month, lang),
             params, reports)  # fmt: skip

@@ -183,3 +183,22 @@ def test_brief_and_card_on_request(settings, monkeypatch):
     # none written for 拱辰街道, and no chromium to draw one
     with pytest.raises(FileNotFoundError, match="no chromium"):
         data.month_card(gongchen, None, MARCH)
+
+
+def test_written_cards_are_listed_and_served_to_their_scope(settings, tmp_path):
+    from dashboards.app import create_app
+    from dashboards.auth import AuthConfig
+
+    cards = settings.reports_dir / "cards"
+    cards.mkdir(parents=True, exist_ok=True)
+    for name in ("2024-03.png", f"2024-03-{FANGSHAN}.png", f"2024-03-{FANGSHAN}.html"):
+        (cards / name).write_bytes(b"\x89PNG card")
+    (settings.reports_dir / f"2024-03-{FANGSHAN}.html").write_text("<p>房山</p>")
+    listed = lambda viewer: [p.name for p in data.report_files(viewer, MARCH)]  # noqa: E731
+    # the card's picture, never the HTML it was drawn from; a scope's only its own
+    assert listed(data.Viewer(FANGSHAN)) == [f"2024-03-{FANGSHAN}.html", f"2024-03-{FANGSHAN}.png"]
+    assert "2024-03.png" in listed(data.Viewer())
+    assert listed(data.Viewer(GONGCHEN)) == []
+    client = create_app(settings, auth=AuthConfig(enabled=False)).server.test_client()
+    response = client.get(f"/reports/2024-03-{FANGSHAN}.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
