@@ -59,7 +59,7 @@ from dashboards.data.quality import (
     quarantine_rows_shown,
     quarantine_summary,
 )
-from dashboards.data.reports import brief, brief_scope, month_card, report_files
+from dashboards.data.reports import brief, brief_scope, month_card, report_files, report_groups
 from dashboards.data.snapshot import (
     Snapshot,
     available,
@@ -82,7 +82,7 @@ __all__ = [
     "drives_by_platform", "hotline_by_category", "hotline_routing", "hour_weekday",
     "ingest_files", "inside_level", "kpi_trend", "kpis", "month_card", "months", "parent_figures", "peer_group", "peer_ranking", "provisional",
     "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking",
-    "report_files", "scope_name", "scope_options", "seasons", "service_mix",
+    "report_files", "report_groups", "scope_name", "scope_options", "seasons", "service_mix",
     "set_viewer_provider", "settings", "snapshot", "snapshot_info", "standing",
     "station_registry", "stations_in_month", "targets", "unassigned_calls", "worker_mix",
 ]  # fmt: skip

@@ -47,6 +47,17 @@ def report_files(viewer: Viewer, month: date | str | None = None) -> list[Path]:
     return found
 
 
+def report_groups(viewer: Viewer, month: date | str) -> list[tuple[str, str, list[Path]]]:
+    """The month's files by scope: (scope code, name, files), the viewer's own first, then
+    by code."""
+    groups: dict[str, list[Path]] = {}
+    for path in report_files(viewer, month):
+        scope = _REPORT_NAME.fullmatch(path.name).group(2) or viewer.scope_code
+        groups.setdefault(scope, []).append(path)
+    order = sorted(groups, key=lambda code: (code != viewer.scope_code, code))
+    return [(code, scope_name(viewer, code), groups[code]) for code in order]
+
+
 def brief_scope(viewer: Viewer, scope: str | None) -> str:
     """The scope a brief or a card is made for: the picked one, or a community's
     subdistrict (briefs go no lower)."""

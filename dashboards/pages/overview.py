@@ -122,17 +122,36 @@ def update(lang, month, scope):
         for name, kind in CARDS
     ]  # fmt: skip
     trend = figures.trends(data.kpi_trend(viewer, scope, month), lang)
-    files = data.report_files(viewer, month)
-    links = [html.Li(html.A(p.name, href=f"/reports/{p.name}", target="_blank")) for p in files]
-    reports = (
-        [html.P(t("overview.files", lang), className="muted"),
-         html.Ul(links, className="report-list")]
-        if files
-        else html.P(t("overview.no_report", lang), className="muted")
-    )  # fmt: skip
+    reports = _report_links(data.report_groups(viewer, month), lang)
     params = {"scope": scope, "month": month.isoformat()}
     return (attention, cards, *chart_values(trend, "overview.trends", viewer, scope, month, lang),
             params, reports)  # fmt: skip
+
+
+def _report_links(groups: list, lang: str | None) -> list:
+    """One line per scope, "房山区：简报 HTML · 简报 PDF · 卡片 PNG"; the viewer's own
+    first and the others folded (the city has a brief and a card for every district)."""
+    if not groups:
+        return [html.P(t("overview.no_report", lang), className="muted")]
+    kinds = {
+        ".html": "overview.file_html",
+        ".pdf": "overview.file_pdf",
+        ".png": "overview.file_png",
+    }
+    lines = []
+    for _, name, files in groups:
+        links = [html.A(t(kinds[p.suffix], lang), href=f"/reports/{p.name}", target="_blank",
+                        title=p.name) for p in files]  # fmt: skip
+        parts = [html.Strong(name), "："]
+        for n, link in enumerate(links):
+            parts += [" · ", link] if n else [link]
+        lines.append(html.Li(parts))
+    own = html.Ul(lines[:1], className="report-list")
+    if len(lines) == 1:
+        return [own]
+    others = html.Details([html.Summary(t("overview.other_reports", lang, n=len(lines) - 1)),
+                           html.Ul(lines[1:], className="report-list")])  # fmt: skip
+    return [own, others]
 
 
 def _titles(viewer, scope, lang) -> tuple[str, str]:

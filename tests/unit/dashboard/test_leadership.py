@@ -199,6 +199,11 @@ def test_written_cards_are_listed_and_served_to_their_scope(settings, tmp_path):
     assert listed(data.Viewer(FANGSHAN)) == [f"2024-03-{FANGSHAN}.html", f"2024-03-{FANGSHAN}.png"]
     assert "2024-03.png" in listed(data.Viewer())
     assert listed(data.Viewer(GONGCHEN)) == []
+    # grouped by scope for the overview, the viewer's own first
+    groups = [(code, name, [p.name for p in files])
+              for code, name, files in data.report_groups(data.Viewer(), MARCH)]  # fmt: skip
+    assert groups[0] == (CITY, "北京市", ["2024-03.png"])
+    assert (FANGSHAN, "房山区", [f"2024-03-{FANGSHAN}.html", f"2024-03-{FANGSHAN}.png"]) in groups
     client = create_app(settings, auth=AuthConfig(enabled=False)).server.test_client()
     response = client.get(f"/reports/2024-03-{FANGSHAN}.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
