@@ -6,7 +6,7 @@ bar drills into that scope, and the month's brief and WeChat card to download.""
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboards import data, figures
@@ -69,6 +69,7 @@ def layout(**_):
             html.Button(T("overview.card"), id="overview-card-button", className="btn"),
             dcc.Loading(dcc.Download(id="overview-brief-download"), type="dot"),
             dcc.Loading(dcc.Download(id="overview-card-download"), type="dot"),
+            html.Span(id="overview-card-note", className="muted"),
         ],
         className="download-bar",
     )
@@ -235,18 +236,20 @@ def download_brief(_, month, scope):
 
 @callback(
     Output("overview-card-download", "data"),
+    Output("overview-card-note", "children"),
     Input("overview-card-button", "n_clicks"),
     State("month", "value"),
     State("scope", "data"),
+    State("lang", "data"),
     prevent_initial_call=True,
 )
-def download_card(_, month, scope):
+def download_card(_, month, scope, lang):
     viewer, month, scope = context(month, scope)
     try:
         name, png = data.month_card(viewer, scope, month)
-    except FileNotFoundError:
-        raise PreventUpdate from None
-    return dcc.send_bytes(png, name)
+    except FileNotFoundError:  # no card written, and no chromium here to draw one
+        return no_update, t("overview.card_failed", lang)
+    return dcc.send_bytes(png, name), ""
 
 
 __all__ = ["T"]

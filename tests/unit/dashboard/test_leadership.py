@@ -16,7 +16,8 @@ from dash import dcc
 from dashboards import data
 from dashboards.components import chart_values, kpi_card
 from dashboards.figures.base import CONFIG, graph_config
-from pipelines.report.card import card_stem
+from pipelines.report.card import card_stem, png_size, png_text
+from pipelines.report.pdf import find_chromium
 
 MARCH = date(2024, 3, 1)
 CITY, FANGSHAN, HAIDIAN = "110000000000", "110111000000", "110108000000"
@@ -207,3 +208,29 @@ def test_written_cards_are_listed_and_served_to_their_scope(settings, tmp_path):
     client = create_app(settings, auth=AuthConfig(enabled=False)).server.test_client()
     response = client.get(f"/reports/2024-03-{FANGSHAN}.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
+
+
+def test_the_overview_offers_a_brief_and_says_when_no_card_can_be_drawn(settings, monkeypatch):
+    from dashboards.app import create_app
+    from dashboards.auth import AuthConfig
+
+    create_app(settings, auth=AuthConfig(enabled=False))  # the city, outside a request
+    overview = next(sys.modules[p["module"]] for p in dash.page_registry.values()
+                    if p["path"] == "/")  # fmt: skip
+    brief = overview.download_brief(1, "2024-03-01", GONGCHEN)
+    assert brief["filename"] == "拱辰街道_2024-03_月度简报.html"
+    assert "拱辰街道暖心驿站月度报告" in brief["content"]
+    monkeypatch.setattr("pipelines.report.card.find_chromium", lambda: None)
+    download, note = overview.download_card(1, "2024-03-01", GONGCHEN, "en")
+    assert download is dash.no_update
+    assert note == "The card could not be drawn: no chromium on the server."
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed")
+def test_a_card_is_drawn_on_request_for_a_subdistrict(settings):
+    name, png = data.month_card(data.Viewer(GONGCHEN), None, MARCH)
+    assert name == "拱辰街道_2024-03_月报卡片.png"
+    assert png_size(png)[0] == 1080
+    assert png_text(png)["Description"].startswith("拱辰街道暖心驿站月报 · 2024年3月")
+    # drawn in a folder of its own: nothing is written beside the pipeline's cards
+    assert not list((settings.reports_dir / "cards").glob(f"*{GONGCHEN}*"))
