@@ -13,17 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipelines.report import ReportDataError
-from pipelines.report.card import write_card
-from pipelines.report.data import (
-    latest_complete_month,
-    load_report,
-    parse_month,
-    report_scopes,
-    resolve_scope,
-)
-from pipelines.report.pdf import PdfError
-from pipelines.serving import NoSnapshot, open_snapshot
 from pipelines.settings import get_settings
 
 
@@ -42,6 +31,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the report stack (duckdb, the renderer) loads here, not when the CLI starts
+    from pipelines.report import ReportDataError
+    from pipelines.report.card import write_card
+    from pipelines.report.data import (
+        latest_complete_month,
+        load_report,
+        parse_month,
+        report_scopes,
+        resolve_scope,
+    )
+    from pipelines.report.pdf import PdfError
+    from pipelines.serving import NoSnapshot, open_snapshot
+
     settings = get_settings()
     try:
         con = open_snapshot(settings.snapshot_path)

@@ -27,6 +27,7 @@
 -- 4 lagging peer, 5 station gone quiet, 6 favourable move); magnitude orders findings of
 -- one kind: the shortfall (missed target), else how far past the threshold, in multiples
 -- of it (moves, lagging), the relative growth (backlog), the number of stations (quiet).
+-- refresh: by month and later months
 WITH kpi AS (
     SELECT * FROM marts.kpi_monthly WHERE scope_level IN ('city', 'district', 'subdistrict')
 ),

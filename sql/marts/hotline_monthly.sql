@@ -5,6 +5,13 @@
 -- (NULL without an eligible call), and the month's provisional flag (stg_hotline_cutoff).
 -- Every scope level (stg_scope_ancestors); calls with an unknown community count in the
 -- city rows only.
+-- refresh: by month
+WITH calls AS (
+    SELECT h.*, c.provisional,
+        c.eligible_until IS NULL OR h.received_at <= c.eligible_until AS eligible_7d
+    FROM staging.stg_hotline AS h
+    JOIN staging.stg_hotline_cutoff AS c ON c.month = h.month
+)
 SELECT
     h.month,
     a.scope_level,
@@ -12,15 +19,13 @@ SELECT
     h.category,
     count(*) AS calls,
     count_if(h.is_resolved)::BIGINT AS resolved,
-    count_if(h.received_at <= c.eligible_until)::BIGINT AS eligible_calls_7d,
-    count_if(h.received_at <= c.eligible_until AND h.resolution_hours <= 168)::BIGINT
-        AS resolved_7d,
-    count_if(h.received_at <= c.eligible_until AND h.resolution_hours <= 168)
-        / nullif(count_if(h.received_at <= c.eligible_until), 0) AS resolution_rate_7d,
-    c.provisional,
+    count_if(h.eligible_7d)::BIGINT AS eligible_calls_7d,
+    count_if(h.eligible_7d AND h.resolution_hours <= 168)::BIGINT AS resolved_7d,
+    count_if(h.eligible_7d AND h.resolution_hours <= 168) / nullif(count_if(h.eligible_7d), 0)
+        AS resolution_rate_7d,
+    h.provisional,
     median(h.resolution_hours) AS median_resolution_hours
-FROM staging.stg_hotline AS h
-JOIN staging.stg_hotline_cutoff AS c ON c.month = h.month
+FROM calls AS h
 JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM h.place_code
-GROUP BY h.month, a.scope_level, a.scope_code, h.category, c.provisional
+GROUP BY h.month, a.scope_level, a.scope_code, h.category, h.provisional
 ORDER BY h.month, a.scope_code, h.category

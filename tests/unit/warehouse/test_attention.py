@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.assets.warehouse import load_models, run_model
 from pipelines.settings import Settings
+from pipelines.warehouse.duck import DuckEngine
+from pipelines.warehouse.models import load_models, parameters
 
 M1, M2, M3 = dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)
 ALL = (M1, M2, M3)
@@ -109,10 +110,11 @@ def run_attention(path: Path, months: tuple[dt.date, ...]) -> duckdb.DuckDBPyCon
     (path.parent / "targets.toml").write_text("[targets]\ncoverage_rate = 0.85\n")
     con = duckdb.connect(str(path))
     build(con, months)
-    settings = Settings(data_dir=path.parent)
+    engine = DuckEngine(con)
+    engine.set_parameters(parameters(Settings(data_dir=path.parent)))
     models = {m.name: m for m in load_models()}
-    run_model(con, models["targets"], settings)
-    run_model(con, models["attention_monthly"], settings)
+    engine.build(models["targets"], None)
+    engine.build(models["attention_monthly"], None)
     return con
 
 

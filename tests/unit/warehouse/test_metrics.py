@@ -9,6 +9,7 @@ February {S1, S2 (opened 02-01)}; S4 opens in March.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import duckdb
@@ -114,7 +115,7 @@ def test_kpi_city_february(warehouse):
             "avg_satisfaction": (5 + 2 + 4 + 5) / 4,  # h7, h8, h11, h12
             # open at 02-29 24:00: h3, h5, h10, h11 (never resolved), h12 (resolved 03-01)
             "backlog": 5,
-            # d3, d4, d5 (d6 superseded)
+            # d3, d4, d5 (the repeated d1 is quarantined)
             "drives": 3, "reached": 80 + 40 + 60, "enrolled": 20 + 0 + 6,
             "enrollment_rate": 26 / 180,
             # C3: S3 closed, S4 not open, S2 is 0.03° away → uncovered (200 workers)
@@ -182,12 +183,12 @@ def test_hotline_seven_day_figures(warehouse):
     # as_of = the latest received_at = h12, 2024-02-29 20:00; eligible_until = as_of − 7 days
     # = 2024-02-22 20:00. January's last day + 7 days = 02-07 00:00 <= as_of: settled;
     # February's 02-29 + 7 days = 03-07 00:00 > as_of: provisional.
+    # January is past the cut-off, all its calls eligible: no cut-off kept for it
     assert warehouse.execute(
-        "SELECT month, as_of, eligible_until, provisional FROM staging.stg_hotline_cutoff "
-        "ORDER BY month"
+        "SELECT month, eligible_until, provisional FROM staging.stg_hotline_cutoff ORDER BY month"
     ).fetchall() == [
-        (JAN, dt.datetime(2024, 2, 29, 20), dt.datetime(2024, 2, 22, 20), False),
-        (FEB, dt.datetime(2024, 2, 29, 20), dt.datetime(2024, 2, 22, 20), True),
+        (JAN, None, False),
+        (FEB, dt.datetime(2024, 2, 22, 20), True),
     ]
     expected = {
         # January: all six calls eligible; within 168 h: h1 (2 h), h2 (24 h), h6 (2 h);
@@ -230,33 +231,70 @@ def test_hotline_seven_day_figures(warehouse):
 def test_seven_day_boundaries_are_inclusive(tmp_path):
     """A call received exactly as_of − 7 days is eligible; resolved after exactly 168
     hours it counts as resolved within 7 days; a second later it is neither."""
-    from pipelines.assets.warehouse import run_models
-    from pipelines.settings import Settings
+    from pipelines.lake import Lake
+    from pipelines.refresh import refresh
+    from tests.fixtures.lakehouse import write_rows
 
-    from .conftest import insert, load_fixture, ts
+    from .conftest import load_fixture, pseudonym, ts
 
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    load_fixture(con)
+    settings = load_fixture(tmp_path)
     extra = [
         # as_of stays h12's 02-29 20:00, so eligible_until is 02-22 20:00
-        ("b1", "2024-02-22 20:00:00", "resolved", "2024-02-29 20:00:00"),  # 168 h exactly
-        ("b2", "2024-02-22 20:00:00", "resolved", "2024-02-29 20:00:01"),  # 1 s late
-        ("b3", "2024-02-22 20:00:01", "resolved", "2024-02-22 21:00:00"),  # 1 s too recent
+        ("b1", "2024-02-22 20:00:00", "2024-02-29 20:00:00"),  # 168 h exactly
+        ("b2", "2024-02-22 20:00:00", "2024-02-29 20:00:01"),  # 1 s late
+        ("b3", "2024-02-22 20:00:01", "2024-02-22 21:00:00"),  # 1 s too recent
     ]
-    insert(con, "hotline", [
-        dict(call_id=i, received_at=ts(r), category="legal", community_code=C3,
-             status=s, resolved_at=ts(done), channel="phone", caller_phone="p-" + i)
-        for i, r, s, done in extra
+    write_rows(Lake(settings.lake_dir), "hotline", "hotline/boundaries.csv", [
+        dict(call_id=i, received_at=ts(r), category="legal", community=C3, status="resolved",
+             resolved_at=ts(done), channel="phone", caller_phone=pseudonym(i))
+        for i, r, done in extra
     ])  # fmt: skip
-    run_models(con, Settings(data_dir=tmp_path))
-    row = con.execute(
-        "SELECT calls, eligible_calls_7d, resolved_7d FROM marts.kpi_monthly "
-        "WHERE month = ? AND scope_code = ?",
-        [FEB, XICHENG],
-    ).fetchall()
+    refresh(settings, publish=False)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        row = con.execute(
+            "SELECT calls, eligible_calls_7d, resolved_7d FROM marts.kpi_monthly "
+            "WHERE month = ? AND scope_code = ?",
+            [FEB, XICHENG],
+        ).fetchall()
     # 西城区 in February: h8 (eligible, 48 h), h12 (too recent), b1 and b2 eligible, b3 not
     assert row == [(5, 3, 2)]  # resolved within 168 h: h8, b1
-    con.close()
+
+
+def test_a_later_call_rebuilds_only_the_months_it_settles(tmp_path):
+    """A call in March moves the cut-off to 2024-03-20 − 7 days = 03-13: February's calls
+    are all eligible now and the month settled (02-29 + 7 days <= 03-20), January's row
+    does not change, so only February and March are rebuilt."""
+    from pipelines.lake import Lake
+    from pipelines.refresh import refresh
+    from tests.fixtures.lakehouse import write_rows
+
+    from .conftest import load_fixture, pseudonym, ts
+
+    settings = load_fixture(tmp_path)
+    refresh(settings, publish=False)
+    write_rows(Lake(settings.lake_dir), "hotline", "hotline/march.csv", [
+        dict(call_id="m1", received_at=ts("2024-03-20 10:00"), category="legal",
+             community=C1, status="in_progress", channel="phone", caller_phone=pseudonym("m1"))
+    ])  # fmt: skip
+    report = refresh(settings, publish=False)
+    assert report.rebuilt["kpi_monthly"] == "2024-02, 2024-03"
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        cutoff = con.execute(
+            "SELECT month, eligible_until, provisional FROM staging.stg_hotline_cutoff "
+            "ORDER BY month"
+        ).fetchall()
+        city = con.execute(
+            "SELECT eligible_calls_7d, resolved_7d, provisional FROM marts.kpi_monthly "
+            "WHERE month = ? AND scope_code = ?",
+            [FEB, CITY],
+        ).fetchall()
+    assert cutoff == [
+        (JAN, None, False),
+        (FEB, None, False),
+        (dt.date(2024, 3, 1), dt.datetime(2024, 3, 13, 10), True),
+    ]
+    # February: all six calls eligible; within 168 h h7 (6 h), h8 (48 h), h9 (2 h), h12 (12 h)
+    assert city == [(6, 4, False)]
 
 
 def test_unassigned_calls_and_drives_count_in_the_city_only(warehouse):
@@ -499,7 +537,12 @@ def test_data_quality_tables_publish_nothing_personal(warehouse):
     values = warehouse.execute(
         "SELECT raw_values FROM marts.quarantine ORDER BY path, row_number"
     ).fetchall()
-    assert values == [
+    # the sixth drive repeats d1's id: quarantined with its values by column name
+    repeated = dict(drive_id="d1", held_on="2024-02-23", district="东城区", subdistrict=None,
+                    community_code=C1, venue=None, organizer=None, platform="meituan",
+                    worker_type=None, reached="999", enrolled="99")  # fmt: skip
+    assert json.loads(values[0][0]) == repeated
+    assert values[1:] == [
         ('{"call_id":"h0","received_at":"soon"}',),
         ('{"驿站编号":"S9","人次":"1"}',),
         ('{"station_id":"S1","visits":"abc"}',),
@@ -508,6 +551,7 @@ def test_data_quality_tables_publish_nothing_personal(warehouse):
         "SELECT path, month, column_name, reason, rows FROM marts.quarantine_summary"
     ).fetchall()
     assert summary == [
+        ("drives/fixture.csv", None, "drive_id", "duplicate_id", 1),  # two months: none
         ("hotline/export.csv", None, "received_at", "bad_date", 1),
         ("usage/2024-01.csv", JAN, "station_id", "unknown_station", 1),  # month from the name
         ("usage/2024-01.csv", JAN, "visits", "bad_number", 1),
