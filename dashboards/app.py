@@ -8,6 +8,7 @@ toggle, the month and scope pickers every page reads) and the report download ro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     settings = settings or get_settings()
     auth = auth or AuthConfig.from_env()
     data.configure(settings)
+    threading.Thread(target=data.warm_coverage, name="warm-coverage", daemon=True).start()
     app = Dash(
         __name__,
         use_pages=True,

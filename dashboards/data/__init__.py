@@ -19,7 +19,12 @@ One module per page area; pages call them through this package (``data.kpis(…)
   button exports.
 """
 
-from dashboards.data.coverage import community_coverage, coverage_at_radius, stations_in_month
+from dashboards.data.coverage import (
+    community_coverage,
+    coverage_at_radius,
+    stations_in_month,
+    warm_coverage,
+)
 from dashboards.data.demand import (
     crowded_stations,
     demand_by_community,
@@ -91,7 +96,7 @@ __all__ = [
     "quarantine_rows_shown", "quarantine_summary", "ranking", "report_files", "report_groups",
     "scope_name", "scope_options", "seasons", "service_mix", "set_viewer_provider", "settings",
     "snapshot", "snapshot_info", "standing", "station_registry", "stations_in_month",
-    "targets", "unassigned_calls", "worker_mix",
+    "targets", "unassigned_calls", "warm_coverage", "worker_mix",
     # 需求预测 Demand forecast
     "ScopeForecast", "forecast_stations", "forecast_table", "scope_forecast",
 ]  # fmt: skip

@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 
 from pipelines.ingest.specs import SPECS
-from pipelines.planning.geo import pairs_within
 from pipelines.settings import Settings
 
 ADDITIVE = (
@@ -67,6 +65,10 @@ def coverage_by_radius(
 ) -> dict[float, int]:
     """Covered workers in the latest month at each radius, recomputed independently of
     the SQL grid (KD-tree, pipelines/planning/geo.py)."""
+    import numpy as np  # imported here: a refresh that runs no coverage check skips SciPy
+
+    from pipelines.planning.geo import pairs_within
+
     communities = con.execute(
         "SELECT lat, lon, outdoor_workers FROM marts.communities ORDER BY community_code"
     ).fetchnumpy()

@@ -63,6 +63,25 @@ class Months:
         return month >= min(self.months) if self.later else month in self.months
 
 
+#: the months a whole build spans (every month a model can hold)
+EVERY_MONTH = (dt.date(1, 1, 1), dt.date(9999, 12, 1))
+
+
+def window(months: Months | None) -> dict[str, dt.date]:
+    """The variables ``refresh_first_month`` and ``refresh_last_month``: the first and
+    last month being rebuilt (every month for a whole build or, with ``later``, every
+    month from the first). A "by month" model whose facts sit on the right of a LEFT
+    JOIN filters them with these, as DuckDB does not push the rebuild's month filter
+    through such a join (nor Spark always): without them a one-month rebuild
+    aggregates every month and keeps one."""
+    if months is None or not months.months:
+        first, last = EVERY_MONTH
+    else:
+        first = min(months.months)
+        last = EVERY_MONTH[1] if months.later else max(months.months)
+    return {"refresh_first_month": first, "refresh_last_month": last}
+
+
 def where(months: Months | None, column: str = "month") -> str:
     """:meth:`Months.where`, and ``true`` for every month (None)."""
     return "true" if months is None else months.where(column)

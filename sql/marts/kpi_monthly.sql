@@ -23,6 +23,8 @@
 --   covered communities), coverage_rate = covered / outdoor, standard_coverage_rate the
 --   same with stations meeting the standard; communities and covered_communities.
 -- Counts over an empty set are 0; ratios, medians and means over an empty set are NULL.
+-- Each part reads only the months being rebuilt (refresh_first_month ..
+-- refresh_last_month, set by the refresh; every month in a whole build).
 -- Month-on-month and year-on-year changes are not stored: the dashboard and the report
 -- derive them from these rows (metrics.md "Changes").
 -- refresh: by month
@@ -35,7 +37,8 @@ WITH stations AS (
         count_if(sm.accepted) AS accepted_stations
     FROM staging.stg_station_months AS sm
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM sm.place_code
-    WHERE sm.active
+    WHERE sm.active AND sm.month BETWEEN getvariable('refresh_first_month')
+        AND getvariable('refresh_last_month')
     GROUP BY sm.month, a.scope_code
 ),
 usage_by_worker AS (
@@ -43,6 +46,7 @@ usage_by_worker AS (
     -- distinct within each scope, and the roll-up handles far fewer rows
     SELECT month, place_code, worker_ref, sum(visits) AS visits
     FROM staging.stg_usage
+    WHERE month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY month, place_code, worker_ref
 ),
 usage AS (
@@ -60,6 +64,7 @@ calls AS (
     SELECT h.*, c.eligible_until IS NULL OR h.received_at <= c.eligible_until AS eligible_7d
     FROM staging.stg_hotline AS h
     JOIN staging.stg_hotline_cutoff AS c ON c.month = h.month
+    WHERE h.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
 ),
 hotline AS (
     SELECT
@@ -79,6 +84,7 @@ backlog AS (
     SELECT b.month, a.scope_code, sum(b.calls) AS backlog
     FROM staging.stg_hotline_backlog AS b
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM b.place_code
+    WHERE b.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY b.month, a.scope_code
 ),
 drives AS (
@@ -90,6 +96,7 @@ drives AS (
         sum(d.enrolled) AS enrolled
     FROM staging.stg_drives AS d
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM d.place_code
+    WHERE d.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY d.month, a.scope_code
 ),
 coverage AS (
@@ -104,6 +111,7 @@ coverage AS (
             AS standard_covered_workers
     FROM marts.community_coverage AS c
     JOIN staging.stg_scope_ancestors AS a ON a.place_code = c.community_code
+    WHERE c.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY c.month, a.scope_code
 ),
 spine AS (
