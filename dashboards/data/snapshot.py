@@ -11,8 +11,10 @@ makes the single connection safe across the web server's threads.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -103,6 +105,35 @@ def settings() -> Settings:
 def query(sql: str, **params: Any) -> pl.DataFrame:
     """One parameterised query on the current snapshot."""
     return snapshot(settings()).query(sql, **params)
+
+
+def per_snapshot(maxsize: int = 8) -> Callable[[Callable], Callable]:
+    """Memoise a data-layer function on its (hashable) arguments and the version of the
+    snapshot it reads: what depends only on the snapshot is computed once per
+    replacement of the file, for the last ``maxsize`` argument sets."""
+
+    def decorate(function: Callable) -> Callable:
+        results: OrderedDict[tuple, Any] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(function)
+        def cached(*args: Any) -> Any:
+            key = (snapshot(settings()).version(), *args)
+            with lock:
+                if key in results:
+                    results.move_to_end(key)
+                    return results[key]
+            value = function(*args)
+            with lock:
+                results[key] = value
+                while len(results) > maxsize:
+                    results.popitem(last=False)
+            return value
+
+        cached.cache_clear = results.clear  # type: ignore[attr-defined]
+        return cached
+
+    return decorate
 
 
 def available() -> bool:
