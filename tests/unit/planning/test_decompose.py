@@ -88,8 +88,7 @@ def random_blocks(rng: np.random.Generator) -> CoverProblem:
     """A few random blocks, rows and columns shuffled so the components are hidden."""
     blocks = [
         sparse.csr_matrix(
-            rng.random((int(rng.integers(1, 8)), int(rng.integers(1, 12))))
-            < rng.uniform(0.1, 0.6)
+            rng.random((int(rng.integers(1, 8)), int(rng.integers(1, 12)))) < rng.uniform(0.1, 0.6)
         )
         for _ in range(int(rng.integers(1, 6)))
     ]
@@ -123,6 +122,7 @@ def test_components_are_independent():
         count, site_label, point_label = decompose.components(problem.cover)
         rows, cols = problem.cover.nonzero()
         assert (site_label[rows] == point_label[cols]).all()  # no pair crosses
+        assert set(site_label) | set(point_label) == set(range(count))
         parts = component_curves(problem)
         sites = np.concatenate([p.sites for p in parts])
         assert sorted(sites.tolist()) == list(range(problem.cover.shape[0]))
@@ -136,8 +136,7 @@ def test_components_are_independent():
         # so the workers of any plan add up over the components
         plan = np.flatnonzero(rng.random(problem.cover.shape[0]) < 0.4)
         by_part = sum(
-            int(p.workers[np.unique(p.cover[np.isin(p.sites, plan)].indices)].sum())
-            for p in parts
+            int(p.workers[np.unique(p.cover[np.isin(p.sites, plan)].indices)].sum()) for p in parts
         )
         assert by_part == problem.covered_workers(plan)
 
@@ -207,3 +206,75 @@ def test_a_budget_is_not_shared_out():
             ),
             time.perf_counter() + LATER,
         )
+
+
+def k4_and_a_lone_site(k: int) -> CoverProblem:
+    """The edges of K4 as demand points (one worker each), its four vertices as sites
+    (a site covers the three edges it touches), and a lone site E over point 6 (three
+    workers)."""
+    covers = {
+        "A": [0, 1, 2],  # edges AB, AC, AD
+        "B": [0, 3, 4],  # AB, BC, BD
+        "C": [1, 3, 5],  # AC, BC, CD
+        "D": [2, 4, 5],  # AD, BD, CD
+        "E": [6],
+    }
+    return problem_of(covers, [1] * 6 + [3], k)
+
+
+def test_a_gap_the_lp_leaves_is_closed_by_a_component_mip():
+    problem = k4_and_a_lone_site(3)
+    parts = component_curves(problem)
+    assert [ids(problem, p.sites) for p in parts] == [["A", "B", "C", "D"], ["E"]]
+    # the greedy takes A (3), then E (3 beats the 2 of B), then B (2): 8
+    assert allocate([p.lower for p in parts], 3)[0] == 8
+    # the LP: x = 1/2 on every vertex covers every edge (6), x_E = 1 the lone point (3),
+    # 2 + 1 = 3 sites: 9; and no more, as each vertex site covers 3 workers and E 3, so
+    # 3 per unit of x at most, times k = 3
+    decompose.bound_by_relaxation(problem, parts, time.perf_counter() + LATER)
+    assert allocate([p.upper for p in parts], 3)[0] == 9
+    # but two vertices cover 3 + 3 - 1 = 5 edges (they share one), three cover all 6:
+    # E and two vertices (5 + 3 = 8) beat three vertices (6); only a MIP shows f(2) = 5
+    found = decompose.solve_components(problem, parts, time.perf_counter() + LATER)
+    assert found.proven_optimal and found.workers == 8 and found.upper_bound == 8
+    assert found.mips >= 1
+    chosen = ids(problem, found.chosen)
+    assert len(chosen) == 3 and "E" in chosen
+    assert parts[0].lower[2] == parts[0].upper[2] == 5
+
+
+def tiny_problem(rng: np.random.Generator) -> CoverProblem:
+    """Up to 8 sites over up to 10 points, in blocks, with costs that tie often."""
+    problem = random_blocks(rng)
+    n = problem.cover.shape[0]
+    keep = np.sort(rng.permutation(n)[: min(n, 8)])
+    return CoverProblem(
+        cover=problem.cover[keep].tocsr(),
+        workers=problem.workers,
+        costs=rng.integers(1, 4, len(keep)).astype(float),
+        site_ids=tuple(f"S{i}" for i in rng.permutation(len(keep))),
+        k=int(rng.integers(0, len(keep) + 1)),
+    )
+
+
+def test_the_planner_answers_the_metric_best_plan():
+    # mclp.solve shares k out over the components, then breaks ties on the whole: its
+    # plan must be the first, in the metric's order (more workers, then lower cost,
+    # then the sorted site ids), of every plan of at most k sites. Costs are positive,
+    # so no plan with an idle site can be first.
+    rng = np.random.default_rng(19)
+    for _ in range(40):
+        problem = tiny_problem(rng)
+        n = problem.cover.shape[0]
+        best = min(
+            (
+                list(plan)
+                for size in range(problem.k + 1)
+                for plan in itertools.combinations(range(n), size)
+            ),
+            key=problem.tie_key,
+        )
+        selection = mclp.solve(problem, time_limit_s=LATER)
+        assert selection.proven_optimal and selection.tie_break_complete
+        assert ids(problem, selection.chosen) == ids(problem, best)
+        assert selection.workers == problem.covered_workers(best)
