@@ -37,11 +37,17 @@ CASE_TITLES = {
 
 def write(results: dict, path: Path) -> None:
     """Put the report between the markers of ``path`` (appended when it has none)."""
+    write_between(path, START, END, render(results))
+
+
+def write_between(path: Path, start: str, end: str, body: str) -> None:
+    """Replace what lies between ``start`` and ``end`` in ``path`` with ``body`` (the
+    markers and ``body`` appended when the markers are not there)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{render(results)}\n{END}"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + block + rest.split(END, 1)[1]
+    block = f"{start}\n{body}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")

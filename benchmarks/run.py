@@ -2,7 +2,7 @@
 of ``docs/benchmarks.md`` (:mod:`benchmarks.report`).
 
     python -m benchmarks.run [--scale large] [--repeat 3] [--skip-generate] [--data DIR]
-        [--only baseline,pipeline,refresh,dashboard,browser,load,siting]
+        [--only baseline,pipeline,refresh,dashboard,browser,load,siting,siting_national]
 
 - Data: the demo generator's ``--scale`` files in ``benchmarks/.work/<scale>/landing``
   (generated unless present and ``--skip-generate``; ``--data`` points at another
@@ -20,6 +20,9 @@ of ``docs/benchmarks.md`` (:mod:`benchmarks.report`).
   the pages' real callback requests captured, replayed warm per page, and 50 simulated
   users for 60 s.
 - **Siting**: :func:`benchmarks.siting.run`.
+- **Siting at national scale**: :mod:`benchmarks.siting_national` in a subprocess, into
+  its own section of ``docs/benchmarks.md`` (no demo data needed: ``--only
+  siting_national`` runs it alone, leaving the rest of the document as it is).
 
 Each figure is the median of ``--repeat`` runs (all runs listed), with the load average
 of the machine when it was taken: the machine may be shared.
@@ -262,10 +265,40 @@ def part_siting(repeat: int, results: dict) -> None:
         results["siting"].append(r)
 
 
+def part_siting_national(out: Path) -> None:
+    """The national instance (its own section of ``out``), in a subprocess so that its
+    peak RSS and CPU seconds are its own."""
+    from benchmarks import siting_national
+
+    figures = WORK / "siting_national.json"
+    figures.parent.mkdir(parents=True, exist_ok=True)
+    figures.unlink(missing_ok=True)
+    log(f"siting at national scale (load {loadavg()})")
+    process = measure(
+        [PY, "-m", "benchmarks.siting_national", "--direct", "--planner", "--json", str(figures)],
+        log_path=WORK / "siting_national.log",
+    )
+    process.pop("stdout")
+    if process["rc"] != 0 or not figures.exists():
+        log(f"benchmarks.siting_national exited {process['rc']}: see {WORK}")
+        return
+    result = json.loads(figures.read_text()) | {"process": process}
+    figures.write_text(json.dumps(result, indent=1, default=str))
+    siting_national.write(result, out)
+    found = result["national"]
+    log(
+        f"  {found['workers']:,} workers, bound {found['upper_bound']:,}, "
+        f"{found['solve_s_from_coverage']} s, peak RSS {process['peak_rss_gb']} GB"
+    )
+
+
 # ---------------------------------------------------------------- main
 
 
-PARTS = ("baseline", "pipeline", "refresh", "dashboard", "browser", "load", "siting")
+PARTS = (
+    "baseline", "pipeline", "refresh", "dashboard", "browser", "load", "siting",
+    "siting_national",
+)  # fmt: skip
 
 
 def main() -> None:
@@ -290,6 +323,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     parts = set(args.only.split(","))
+    if "siting_national" in parts:
+        part_siting_national(args.out)
+        parts.discard("siting_national")
+        if not parts:
+            return  # its section is written: the demo data and the rest are not needed
     work = WORK / args.scale
     work.mkdir(parents=True, exist_ok=True)
     landing = args.data / "landing" if args.data else work / "landing"
