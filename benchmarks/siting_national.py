@@ -20,7 +20,8 @@ over the whole problem), each with the same time limit. A smaller instance
 MIP, ``mclp.solve`` and PySAL spopt (CBC, when the bench group is installed) — to show
 the same objective.
 
-    python -m benchmarks.siting_national [--scale 1] [--k 500] [--stations 0] [--seed 7]
+    python -m benchmarks.siting_national [--scale 1] [--k 500] [--seed 7] [--stations 0]
+                                         [--villages 490000] [--candidates 50000]
                                          [--time-limit 120] [--compare-scale 0.02]
                                          [--direct] [--planner] [--no-spopt]
                                          [--markdown] [--json PATH] [--doc PATH]
@@ -35,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -94,9 +96,10 @@ class Phases:
         )
 
 
-def build(scale: float, k: int, seed: int, stations: int, phases: Phases) -> CoverProblem:
+def build(scale: float, k: int, shape: dict, phases: Phases) -> CoverProblem:
+    """The instance (``shape``: keywords of ``national_instance``) and its coverage."""
     with phases.phase("generate"):
-        instance = national_instance(scale=scale, seed=seed, stations=stations)
+        instance = national_instance(scale=scale, **shape)
     with phases.phase("coverage relation"):
         i, j, _ = pairs_within(
             instance.site_lat, instance.site_lon, instance.lat, instance.lon, RADIUS_M
@@ -117,8 +120,7 @@ def build(scale: float, k: int, seed: int, stations: int, phases: Phases) -> Cov
 def national(
     scale: float = 1.0,
     k: int = 500,
-    seed: int = 7,
-    stations: int = 0,
+    shape: dict | None = None,
     time_limit_s: float = 120.0,
     direct: bool = False,
     planner: bool = False,
@@ -128,7 +130,7 @@ def national(
     (the decomposition, then the tie-break over the whole), each with the same limit."""
     phases = Phases()
     started = time.perf_counter()
-    problem = build(scale, k, seed, stations, phases)
+    problem = build(scale, k, shape or {}, phases)
     solving = time.perf_counter()
     deadline = solving + time_limit_s
     with phases.phase("reduce"):
@@ -149,7 +151,6 @@ def national(
     result = {
         "demand_points": problem.cover.shape[1],
         "candidates": problem.cover.shape[0],
-        "existing_stations": stations,
         "k": k,
         "radius_m": RADIUS_M,
         "pairs_within_r": int(problem.cover.nnz),
@@ -214,11 +215,11 @@ def _direct(reduced: CoverProblem, time_limit_s: float) -> dict:
     }
 
 
-def compare(scale: float, k: int, seed: int, stations: int, spopt: bool) -> dict:
+def compare(scale: float, k: int, shape: dict, spopt: bool) -> dict:
     """The same objective four ways on a smaller instance."""
     from benchmarks.siting import _spopt
 
-    problem = build(scale, k, seed, stations, Phases())
+    problem = build(scale, k, shape, Phases())
     reduced, _ = reduce_problem(problem)
     started = time.perf_counter()
     found = decompose.maximise_workers(reduced, started + 600)
@@ -256,8 +257,9 @@ def markdown(result: dict) -> str:
     lines = [
         "## Siting at national scale (issue 15)\n",
         f"`python -m {command}` on {result['when']}: the seeded "
-        f"synthetic national instance of `benchmarks/national_instance.py` (seed "
-        f"{result['seed']}, scale {result['scale']}), R = 1 km, k = {national_['k']}, solved by "
+        "synthetic national instance of `benchmarks/national_instance.py` ("
+        + ", ".join(f"{key} {_fmt(value)}" for key, value in result["instance"].items())
+        + f", scale {result['scale']}), R = 1 km, k = {national_['k']}, solved by "
         "the decomposition of `pipelines/planning/decompose.py`. Target: proven optimal or "
         f"gap <= 1 % in <= {target:.0f} s on one machine. Machine: {result['machine']}; load "
         f"average (1/5/15 min) {result['load_start']} at the start, {result['load_end']} at "
@@ -338,8 +340,7 @@ def write(result: dict, path: Path) -> None:
 def run(
     scale: float = 1.0,
     k: int = 500,
-    seed: int = 7,
-    stations: int = 0,
+    shape: dict | None = None,
     time_limit_s: float = 120.0,
     compare_scale: float | None = 0.02,
     direct: bool = False,
@@ -347,10 +348,12 @@ def run(
     spopt: bool = True,
     log: Callable[[str], None] = log,
 ) -> dict:
-    """Both parts, with the machine and the load; :func:`markdown` renders it."""
+    """Both parts, with the machine and the load; :func:`markdown` renders it. ``shape``
+    holds keywords of ``national_instance`` (seed, stations, villages …)."""
+    shape = {"seed": 7} | (shape or {})
     host = machine()
     result = {
-        "seed": seed,
+        "instance": shape,
         "scale": scale,
         "target_s": time_limit_s,
         "machine": f"{host['cpu']}, {host['cores']} cores, {host['ram_gb']} GB, {host['os']}",
@@ -358,13 +361,11 @@ def run(
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     log(f"national instance, scale {scale} (load {loadavg()})")
-    result["national"] = national(scale, k, seed, stations, time_limit_s, direct, planner)
+    result["national"] = national(scale, k, shape, time_limit_s, direct, planner)
     if compare_scale:
         small_k = max(5, round(k * compare_scale))
         log(f"comparison at scale {compare_scale}, k = {small_k} (load {loadavg()})")
-        result["compare"] = {"scale": compare_scale} | compare(
-            compare_scale, small_k, seed, stations, spopt
-        )
+        result["compare"] = {"scale": compare_scale} | compare(compare_scale, small_k, shape, spopt)
     result["load_end"] = loadavg()
     return result
 
@@ -374,7 +375,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--k", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--stations", type=int, default=0)
+    parser.add_argument("--stations", type=int, default=0, help="existing, covering today")
+    parser.add_argument("--villages", type=int, default=490_000)
+    parser.add_argument("--candidates", type=int, default=50_000)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--compare-scale", type=float, default=0.02, help="0: skip")
     parser.add_argument("--direct", action="store_true", help="also one MIP over the whole")
@@ -384,9 +387,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--doc", type=Path, help="write the section into this document")
     args = parser.parse_args()
+    shape = {
+        "seed": args.seed,
+        "stations": args.stations,
+        "villages": args.villages,
+        "candidates": args.candidates,
+    }
     result = run(
-        args.scale, args.k, args.seed, args.stations, args.time_limit,
-        args.compare_scale or None, args.direct, args.planner, not args.no_spopt,
+        args.scale, args.k, shape, args.time_limit, args.compare_scale or None,
+        args.direct, args.planner, not args.no_spopt,
+        log=lambda message: print(message, file=sys.stderr),  # stdout: the figures
     )  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str))

@@ -108,10 +108,6 @@ class Component:
                 times[cols] -= 1
         return np.asarray(kept, dtype=np.int64)
 
-    def cap(self, t: int, bound: int) -> None:
-        """f(t) <= bound, so f(t') <= bound for every t' <= t."""
-        self.upper[: t + 1] = np.minimum(self.upper[: t + 1], bound)
-
 
 def _top_sums(gains: np.ndarray, length: int) -> np.ndarray:
     """out[t] = the sum of the t largest gains, for t = 0 .. length - 1."""
@@ -389,7 +385,8 @@ def _settle(
             continue
         chosen, _, _ = model.maximise_workers(list(part.plan(t)), deadline)
         part.learn(np.asarray(chosen, dtype=np.int64))
-        part.cap(t, model.bound)
+        # f(t) <= the MIP's bound, so f(t') <= it for every t' <= t
+        part.upper[: t + 1] = np.minimum(part.upper[: t + 1], model.bound)
         solved += 1
     return solved
 
