@@ -32,6 +32,7 @@ from pathlib import Path
 
 from pipelines.lake import FileRecord, Lake
 from pipelines.settings import REPO_ROOT, Settings, get_settings
+from pipelines.targets import load_targets
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ def catalogue_digest(settings: Settings) -> str:
     digest.update(
         repr((settings.coverage_radius_m, settings.siting_k, settings.siting_time_limit_s)).encode()
     )
+    # the targets and attention thresholds of <data>/targets.toml (attention_monthly)
+    digest.update(repr(sorted(load_targets(settings.targets_path).variables().items())).encode())
     return digest.hexdigest()[:32]
 
 
