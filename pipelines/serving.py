@@ -298,9 +298,10 @@ def _failure_message(settings: Settings, error: BaseException) -> str:
         free = shutil.disk_usage(serving).free / 1e6
         need = settings.snapshot_path.stat().st_size / 1e6 if settings.snapshot_path.exists() else 0
         return (
-            f"the disk holding {serving} is full ({free:.0f} MB free; a new snapshot needs "
-            f"about {need:.0f} MB more): the snapshot was not replaced and {served}. Free "
-            "some space (or lower WSI_KEEP_SNAPSHOTS) and run the refresh again"
+            f"the disk holding {serving} is full ({free:.0f} MB free; publishing needs room "
+            f"for a copy of the snapshot, about {need:.0f} MB): the snapshot was not replaced "
+            f"and {served}. Free some space (or lower WSI_KEEP_SNAPSHOTS) and run the "
+            "refresh again"
         )
     return (
         f"could not write the new snapshot in {serving} ({error}): the snapshot was not "

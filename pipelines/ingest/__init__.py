@@ -71,7 +71,8 @@ def is_settled(stat: os.stat_result | None, settle_s: float, now: float) -> bool
     future (a clock elsewhere) is not waited for."""
     if stat is None:  # removed meanwhile
         return False
-    last_change = max(stat.st_ctime, min(stat.st_mtime, now))
+    mtime = stat.st_mtime if stat.st_mtime <= now else stat.st_ctime
+    last_change = max(stat.st_ctime, mtime)
     return now - last_change >= settle_s
 
 
