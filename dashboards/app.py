@@ -20,7 +20,7 @@ from flask import abort, has_request_context, send_file
 from dashboards import data
 from dashboards.auth import AuthConfig, current_viewer, install_auth
 from dashboards.auth.components import account_menu
-from dashboards.components import T, grid_options
+from dashboards.components import T, grid_options, snapshot_picker
 from dashboards.components.downloads import register_download_callback
 from dashboards.components.freshness import register_stale_banner, stale_banner
 from dashboards.health import register_health
@@ -47,12 +47,14 @@ def _shell() -> html.Div:
                     html.H1(T("app.title")),
                     html.Nav(id="nav"),
                     html.Span(id="built-at", className="built-at"),
+                    snapshot_picker.picker(),
                     html.Button(t("app.lang_toggle"), id="lang-toggle", className="btn lang"),
                     account_menu(),
                 ],
                 className="topbar",
             ),
             stale_banner(),
+            snapshot_picker.banner(),
             # open on a wide screen; a phone folds it (the clientside callback below) so
             # that a page's headline and cards come first
             html.Details(
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     _register_shell_callbacks(app)
     register_download_callback(app)
     register_stale_banner(app)
+    snapshot_picker.register(app)
     register_health(app)
     app.server.config["WSI_SETTINGS"] = settings
 

@@ -334,4 +334,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数据中还没有完整的月份（按日期现在应已有 {expected} 的数据）。",
         "The data holds no complete month yet ({expected} is due by now).",
     ),
+    # -- operations (issue 20): the snapshot a city user views ------------------------
+    "snapshot.label": ("数据快照", "Snapshot"),
+    "snapshot.newest": ("最新", "newest"),
+    "snapshot.viewing": (
+        "正在查看 {published} 发布的历史数据快照，不是最新数据；其他用户看到的仍是最新快照。"
+        "在右上角“数据快照”中选择“最新”即可返回。",
+        "You are viewing the snapshot published {published}, not the newest one; everyone "
+        "else sees the newest. Choose “newest” under Snapshot (top right) to go back.",
+    ),
+    "snapshot.gone": (
+        "您选择的历史快照已不再保留，现显示最新快照。",
+        "The earlier snapshot you chose is no longer kept: this is the newest one.",
+    ),
 }
