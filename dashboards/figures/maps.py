@@ -5,7 +5,6 @@ offline. Maps are built as plain dicts (see :class:`MapFigure`)."""
 from __future__ import annotations
 
 import copy
-import json
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -15,40 +14,13 @@ import polars as pl
 
 from dashboards.figures.base import BEIJING_CENTER, COLORS, FONT, SEQUENCE
 from dashboards.i18n import column, t
-
-
-def _thin(ring: list, step: float) -> list:
-    """A ring without the points closer than ``step`` degrees to the last one kept."""
-    kept = [ring[0]]
-    for lon, lat, *_ in ring[1:-1]:
-        if abs(lon - kept[-1][0]) + abs(lat - kept[-1][1]) >= step:
-            kept.append([round(lon, 5), round(lat, 5)])
-    kept.append(ring[-1])
-    return kept
-
-
-@lru_cache(maxsize=4)
-def _geojson(path: str, mtime: float, step: float) -> dict | None:
-    collection = json.loads(Path(path).read_text(encoding="utf-8"))
-    for feature in collection.get("features", []):
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") == "Polygon":
-            geometry["coordinates"] = [_thin(r, step) for r in geometry["coordinates"]]
-        elif geometry.get("type") == "MultiPolygon":
-            geometry["coordinates"] = [[_thin(r, step) for r in p] for p in geometry["coordinates"]]
-        feature["properties"] = {k: v for k, v in feature.get("properties", {}).items()
-                                 if k in ("code", "name")}  # fmt: skip
-    return collection
+from pipelines.planning.outlines import load_districts
 
 
 def district_boundaries(path: Path, step: float = 0.001) -> dict | None:
-    """The district boundaries' GeoJSON, thinned to points about 100 m apart (a line drawn
-    over the city needs no more, and every map update carries it), cached until the
-    file changes."""
-    try:
-        return _geojson(str(path), path.stat().st_mtime, step)
-    except FileNotFoundError:
-        return None
+    """The district boundaries' GeoJSON, thinned (every map update carries it), cached
+    until the file changes (:func:`pipelines.planning.outlines.load_districts`)."""
+    return load_districts(path, step)
 
 
 class MapFigure(dict):
