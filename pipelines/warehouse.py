@@ -55,6 +55,7 @@ META_DDL = (
 ADDED_COLUMNS = (
     ("meta.ingest_files", "rows_skipped", "BIGINT DEFAULT 0"),
     ("meta.quarantine", "sheet", "VARCHAR"),
+    ("raw.candidate_sites", "address", "VARCHAR"),
     *((f"raw.{name}", "_sheet", "VARCHAR") for name in (*SPECS, BOUNDARIES.name)),
     *((f"raw.{name}", "_read_order", "BIGINT") for name in (*SPECS, BOUNDARIES.name)),
 )
