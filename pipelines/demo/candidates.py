@@ -82,7 +82,11 @@ def build_candidates(
     addresses = [
         None if empty else f"{district}{sub}{short}{number}号"
         for district, sub, short, number, empty in zip(
-            where["district"], where["subdistrict"], where["short_name"], numbers, blank,
+            where["district"],
+            where["subdistrict"],
+            where["short_name"],
+            numbers,
+            blank,
             strict=True,
         )
     ]
