@@ -51,6 +51,11 @@ class Settings:
     siting_time_limit_s: float = 10.0
     source_crs: dict[str, str] = field(default_factory=dict)
     map_tiles_url: str | None = None
+    #: the maps' basemap (none, tianditu, amap, custom; dashboards/basemaps.py), the
+    #: Tianditu key and the coordinate system of a custom tile URL
+    map_basemap: str | None = None
+    tianditu_key: str | None = None
+    map_tiles_crs: str = "wgs84"
     reference_dir: Path = REPO_ROOT / "data" / "reference"
 
     @classmethod
@@ -68,6 +73,9 @@ class Settings:
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
             source_crs=_source_crs(),
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+            map_basemap=os.environ.get("WSI_MAP_BASEMAP", "").strip().lower() or None,
+            tianditu_key=os.environ.get("WSI_TIANDITU_KEY", "").strip() or None,
+            map_tiles_crs=os.environ.get("WSI_MAP_TILES_CRS", "").strip().lower() or "wgs84",
         )
 
     @property

@@ -49,6 +49,7 @@ from dashboards.auth import pages
 from dashboards.auth.config import AuthConfig, load_or_create_secret
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
+from dashboards.basemaps import basemap
 from dashboards.viewer import ROLE_LABELS, Viewer
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ class _Auth:
             f"{self.prefix}_favicon.ico",
         }
         self.static_endpoints = self.public_endpoints - {self.login_endpoint}
-        self.extra_sources = _tile_sources(settings.map_tiles_url)
+        tiles = basemap(settings)  # the basemap's tile hosts, allowed by the CSP
+        urls = tiles.urls() if tiles else []
+        self.extra_sources = list(dict.fromkeys(s for url in urls for s in _tile_sources(url)))
 
     # -- the session ---------------------------------------------------------------
     def session_user(self) -> User | None:

@@ -124,7 +124,11 @@ def _write_pdf(plan: SitingPlan, inputs, path: Path, lang: str) -> int:
     context = MapContext(
         stations=inputs.stations.drop_nulls(["lat", "lon"]),
         districts=districts,
-        subdistrict_lines=subdistrict_lines(inputs.communities, districts),
+        subdistrict_lines=[
+            segment
+            for lines in subdistrict_lines(inputs.communities, districts).values()
+            for segment in lines
+        ],
         labels=label_points(inputs.communities, label_level(plan.communities)),
     )
     try:

@@ -118,14 +118,17 @@ def _clip(segments: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return pieces[keep & (np.abs(pieces[:, :2] - pieces[:, 2:]).sum(axis=1) > 0)]
 
 
-def subdistrict_lines(communities: pl.DataFrame, districts: dict | None) -> list[list[list[float]]]:
+def subdistrict_lines(
+    communities: pl.DataFrame, districts: dict | None
+) -> dict[str, list[list[list[float]]]]:
     """Boundary lines between subdistricts (module docstring) as [[lon, lat], [lon, lat]]
-    segments; ``communities`` need lat, lon, subdistrict_code and district_code."""
+    segments, by district code; ``communities`` need lat, lon, subdistrict_code and
+    district_code."""
     points = communities.drop_nulls(["lat", "lon", "subdistrict_code"]).unique(
         ["lat", "lon"], keep="first", maintain_order=True
     )
     if points.height < 3:
-        return []
+        return {}
     squash = math.cos(math.radians(float(points["lat"].mean())))
     xy = np.column_stack((points["lon"].to_numpy() * squash, points["lat"].to_numpy()))
     subdistrict = np.asarray(points["subdistrict_code"].to_list())
@@ -154,8 +157,8 @@ def subdistrict_lines(communities: pl.DataFrame, districts: dict | None) -> list
         owners.append(district[p])
     segments, owners = np.asarray(segments).reshape(-1, 4), np.asarray(owners)
     rings = district_rings(districts)
-    lines: list[list[list[float]]] = []
-    for code in np.unique(owners):
+    lines: dict[str, list[list[list[float]]]] = {}
+    for code in np.unique(owners).tolist():
         edges = [
             np.hstack([ring[:-1] * [squash, 1], ring[1:] * [squash, 1]])
             for ring in rings.get(code, [])
@@ -163,7 +166,7 @@ def subdistrict_lines(communities: pl.DataFrame, districts: dict | None) -> list
         if not edges:
             continue  # no polygon to clip by: an unclipped edge may run anywhere
         for x1, y1, x2, y2 in _clip(segments[owners == code], np.vstack(edges)):
-            lines.append(
+            lines.setdefault(code, []).append(
                 [[round(x1 / squash, 5), round(y1, 5)], [round(x2 / squash, 5), round(y2, 5)]]
             )
     return lines
@@ -172,7 +175,8 @@ def subdistrict_lines(communities: pl.DataFrame, districts: dict | None) -> list
 def label_level(communities: pl.DataFrame) -> str:
     """Which names orient a map of these communities: subdistricts when they lie in one
     district, else districts (hundreds of subdistrict names would bury a city map)."""
-    return "subdistrict" if communities["district_code"].n_unique() <= 1 else "district"
+    column = "district_code" if "district_code" in communities.columns else "district"
+    return "subdistrict" if communities[column].n_unique() <= 1 else "district"
 
 
 def label_points(communities: pl.DataFrame, level: str) -> pl.DataFrame:

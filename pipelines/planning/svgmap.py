@@ -18,8 +18,11 @@ from pipelines.planning.outlines import district_rings
 
 WIDTH, HEIGHT = 680, 520
 PAD = 18
+#: the points are fitted inside these margins (px): room for the legend and names
+FIT_MARGIN = (40, 36)
 #: community status → fill and radius (px); the plan's new coverage drawn last
-STATUS_STYLE = {"covered": ("#d5d8dc", 1.6), "gap": ("#f0a58f", 2.2), "new": ("#1e8449", 3.2)}
+STATUS_STYLE = {"covered": ("#c8ccd0", 2.2), "gap": ("#f0a58f", 2.6), "new": ("#1e8449", 3.6)}
+LEGEND_WIDTH, LEGEND_ROW = 180, 16
 STATION = "#7f8c8d"
 SITE = "#c0392b"
 FONT = "font-family:inherit"
@@ -32,9 +35,11 @@ class Projection:
     def __init__(self, lats: list[float], lons: list[float], width: int, height: int) -> None:
         lat0, lat1, lon0, lon1 = min(lats), max(lats), min(lons), max(lons)
         self.squash = math.cos(math.radians((lat0 + lat1) / 2))
-        span_x = max((lon1 - lon0) * self.squash, 0.01)
-        span_y = max(lat1 - lat0, 0.01)
-        self.scale = min((width - 2 * PAD) / span_x, (height - 2 * PAD) / span_y)
+        # at least about 2 km across, so that a few close points are not blown up
+        span_x = max((lon1 - lon0) * self.squash, 0.02)
+        span_y = max(lat1 - lat0, 0.02)
+        margin_x, margin_y = FIT_MARGIN
+        self.scale = min((width - 2 * margin_x) / span_x, (height - 2 * margin_y) / span_y)
         self.x0 = (lon0 + lon1) / 2 * self.squash - width / 2 / self.scale
         self.y0 = (lat0 + lat1) / 2 + height / 2 / self.scale
 
@@ -50,9 +55,14 @@ def _path(points: list[tuple[float, float]], close: bool) -> str:
     return f"M{body}{'Z' if close else ''}"
 
 
-def _labels(labels: pl.DataFrame, project: Projection, size: float) -> list[str]:
-    """Names where they do not overlap one another, the most populous first."""
-    taken: list[tuple[float, float, float, float]] = []
+def _labels(labels: pl.DataFrame, project: Projection, size: float, legend_rows: int) -> list[str]:
+    """Names where they overlap neither one another nor the legend and the scale bar,
+    the most populous first."""
+    legend_height = LEGEND_ROW * legend_rows + 8
+    taken: list[tuple[float, float, float, float]] = [
+        (WIDTH - PAD - LEGEND_WIDTH, HEIGHT - PAD - legend_height, WIDTH, HEIGHT),
+        (0, HEIGHT - PAD - 24, PAD + WIDTH / 5, HEIGHT),
+    ]
     parts = []
     for name, lat, lon in (
         labels.sort("workers", descending=True).select("name", "lat", "lon").iter_rows()
@@ -89,20 +99,21 @@ def _scale_bar(project: Projection) -> str:
 def _legend(words: dict[str, str]) -> str:
     rows = [
         (f'<circle r="5" fill="{SITE}" stroke="#fff"/>', words["legend_site"]),
-        (f'<circle r="3.2" fill="{STATUS_STYLE["new"][0]}"/>', words["legend_new"]),
-        (f'<circle r="2.2" fill="{STATUS_STYLE["gap"][0]}"/>', words["legend_gap"]),
-        (f'<circle r="1.6" fill="{STATUS_STYLE["covered"][0]}"/>', words["legend_covered"]),
-        (f'<circle r="1.6" fill="{STATION}"/>', words["legend_station"]),
+        (f'<circle r="3.6" fill="{STATUS_STYLE["new"][0]}"/>', words["legend_new"]),
+        (f'<circle r="2.6" fill="{STATUS_STYLE["gap"][0]}"/>', words["legend_gap"]),
+        (f'<circle r="2.2" fill="{STATUS_STYLE["covered"][0]}"/>', words["legend_covered"]),
+        (f'<circle r="2" fill="{STATION}"/>', words["legend_station"]),
     ]
-    height = 16 * len(rows) + 8
-    x, y = WIDTH - PAD - 180, HEIGHT - PAD - height
+    height = LEGEND_ROW * len(rows) + 8
+    x, y = WIDTH - PAD - LEGEND_WIDTH, HEIGHT - PAD - height
     body = "".join(
-        f'<g transform="translate({x + 10},{y + 12 + 16 * i})">{mark}'
+        f'<g transform="translate({x + 10},{y + 12 + LEGEND_ROW * i})">{mark}'
         f'<text x="10" y="4" style="{FONT};font-size:11px" fill="#333">{escape(text)}</text></g>'
         for i, (mark, text) in enumerate(rows)
     )
     return (
-        f'<rect x="{x}" y="{y}" width="180" height="{height}" fill="#fff" fill-opacity="0.9" '
+        f'<rect x="{x}" y="{y}" width="{LEGEND_WIDTH}" height="{height}" fill="#fff" '
+        f'fill-opacity="0.9" '
         f'stroke="#ccc"/>{body}'
     )
 
@@ -134,10 +145,10 @@ def plan_map_svg(
             for x, y in (project(lon, lat) for lat, lon in part.select("lat", "lon").iter_rows())
         ) + "</g>")  # fmt: skip
     parts.append(f'<g fill="{STATION}" fill-opacity="0.8">' + "".join(
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6"/>'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2"/>'
         for x, y in (project(lon, lat) for lat, lon in stations.select("lat", "lon").iter_rows())
     ) + "</g>")  # fmt: skip
-    parts.extend(_labels(labels, project, 12))
+    parts.extend(_labels(labels, project, 12, legend_rows=5))
     for rank, lat, lon in sorted(sites, reverse=True):  # rank 1 drawn last, on top
         x, y = project(lon, lat)
         parts.append(
