@@ -18,7 +18,13 @@ One module per page area; pages call them through this package (``data.kpis(…)
   button exports.
 """
 
-from dashboards.data.coverage import community_coverage, coverage_at_radius, stations_in_month
+from dashboards.data.coverage import (
+    GAP_COLUMNS,
+    community_coverage,
+    coverage_at_radius,
+    coverage_gaps,
+    stations_in_month,
+)
 from dashboards.data.demand import (
     crowded_stations,
     demand_by_community,
@@ -27,7 +33,7 @@ from dashboards.data.demand import (
     service_mix,
     worker_mix,
 )
-from dashboards.data.downloads import DOWNLOADS, download_table
+from dashboards.data.downloads import DOWNLOADS, describe, download_table
 from dashboards.data.hotline import hotline_by_category, hotline_routing, unassigned_calls
 from dashboards.data.membership import cumulative_enrolment, drives_by_platform
 from dashboards.data.overview import (
@@ -64,9 +70,9 @@ from dashboards.viewer import Viewer
 from pipelines.serving import NoSnapshot
 
 __all__ = [
-    "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "Change", "NoSnapshot", "Snapshot",
-    "Viewer", "available", "community_coverage", "configure", "coverage_at_radius",
-    "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month",
+    "DOWNLOADS", "GAP_COLUMNS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "Change", "NoSnapshot", "Snapshot",
+    "Viewer", "available", "community_coverage", "configure", "coverage_at_radius", "coverage_gaps",
+    "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month", "describe",
     "demand_by_community", "download_table", "drives_by_platform", "hotline_by_category",
     "hotline_routing", "hour_weekday", "ingest_files", "kpi_trend", "kpis", "months",
     "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking",

@@ -181,8 +181,9 @@ def test_scope_restriction_applies_to_every_query(settings):
     assert data.ranking(haidian, None, MARCH, "district").is_empty()
     ranked = data.ranking(haidian, FANGSHAN, MARCH, "subdistrict")
     assert ranked["scope_code"].to_list() == ["110108001000"]
+    # at 100 m every community is a gap: the file holds 海淀's, never 房山's
     table = data.download_table(
-        haidian, "coverage_gaps", {"scope": FANGSHAN, "month": "2024-03-01"}
+        haidian, "coverage_gaps", {"scope": FANGSHAN, "month": "2024-03-01", "radius_m": 100}
     )
     assert set(table["district"]) == {"海淀区"}
     assert data.ingest_files(haidian).is_empty()
