@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dash
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from flask import abort, has_request_context, send_file
 
@@ -21,7 +21,7 @@ from dashboards.auth import AuthConfig, current_viewer, install_auth
 from dashboards.auth.components import account_menu
 from dashboards.components import T, grid_options
 from dashboards.components.downloads import register_download_callback
-from dashboards.i18n import STRINGS, help_text, month_label, t
+from dashboards.i18n import STRINGS, dropdown_labels, help_text, month_label, t
 from dashboards.viewer import Viewer
 from pipelines.settings import Settings, get_settings
 
@@ -29,11 +29,13 @@ HERE = Path(__file__).resolve().parent
 
 
 def _shell() -> html.Div:
-    picker = {"clearable": True, "searchable": True, "className": "picker"}
+    picker = {"clearable": True, "searchable": True, "className": "picker",
+              "labels": dropdown_labels("zh")}  # fmt: skip
     return html.Div(
         [
             dcc.Store(id="lang", storage_type="local"),
             dcc.Store(id="scope"),
+            dcc.Store(id="plot-locale"),
             html.Header(
                 [
                     html.H1(T("app.title")),
@@ -49,7 +51,12 @@ def _shell() -> html.Div:
                     html.Label(
                         [
                             T("filter.month"),
-                            dcc.Dropdown(id="month", clearable=False, className="picker"),
+                            dcc.Dropdown(
+                                id="month",
+                                clearable=False,
+                                className="picker",
+                                labels=dropdown_labels("zh"),
+                            ),
                         ]
                     ),
                     html.Label([T("filter.district"), dcc.Dropdown(id="district", **picker)]),
@@ -131,6 +138,23 @@ def _register_shell_callbacks(app: Dash) -> None:
     )
     def toggle_language(_: int, lang: str | None) -> str:
         return "zh" if lang == "en" else "en"
+
+    # plotly's own words (toolbar, hints) follow the language (assets/plotly-locale-zh-cn.js)
+    app.clientside_callback(
+        ClientsideFunction("wsi", "plotLocale"),
+        Output("plot-locale", "data"),
+        Input("lang", "data"),
+    )
+
+    @app.callback(
+        Output("month", "labels"),
+        Output("district", "labels"),
+        Output("subdistrict", "labels"),
+        Output("community", "labels"),
+        Input("lang", "data"),
+    )
+    def picker_words(lang: str | None) -> list[dict]:
+        return [dropdown_labels(lang)] * 4
 
     @app.callback(
         Output({"type": "i18n", "kind": ALL, "key": ALL, "n": ALL}, "children"),
