@@ -27,6 +27,7 @@ from dashboards.data.snapshot import as_month, settings
 from dashboards.data.stations import station_registry
 from dashboards.i18n import month_label, t
 from dashboards.viewer import Viewer
+from pipelines.planning.printable import SHANGHAI
 from pipelines.planning.request import PlanRequest
 from pipelines.vocabulary import EXTRA_AMENITIES, SEVEN_AMENITIES
 
@@ -163,6 +164,6 @@ def describe(viewer: Viewer, name: str, params: dict[str, Any], lang: str | None
         *settings,
         (t("download.rows", lang), f"{rows:,}"),
         (t("download.built_at", lang), built or "—"),
-        (t("download.exported_at", lang), f"{datetime.now():%Y-%m-%d %H:%M}"),
+        (t("download.exported_at", lang), f"{datetime.now(SHANGHAI):%Y-%m-%d %H:%M}"),
     ]
     return Description(t(download.title_key, lang), scope, month, lines)

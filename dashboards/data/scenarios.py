@@ -26,6 +26,7 @@ from typing import Any
 
 from dashboards.data.snapshot import settings
 from dashboards.viewer import Viewer
+from pipelines.planning.printable import SHANGHAI
 from pipelines.planning.request import PlanRequest
 
 #: a user may keep this many scenarios; a longer name is cut
@@ -105,7 +106,7 @@ def save_scenario(viewer: Viewer, name: str, request: PlanRequest, month: date |
             raise ScenarioError("too_many")
         saved[name] = {
             "request": request.to_dict(),
-            "saved_at": datetime.now().isoformat(timespec="seconds"),
+            "saved_at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
             "month": month.isoformat() if month else None,
         }
         _write(path, saved)

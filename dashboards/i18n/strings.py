@@ -104,8 +104,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "quality.balanced": ("行数核对", "Row accounting"),
     "quality.equation": (
-        "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数",
-        "Per file: rows read = rows loaded + rows quarantined + rows superseded",
+        "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数 + 跳过的合计与表尾行",
+        "Per file: rows read = rows loaded + rows quarantined + rows superseded + total and "
+        "footer rows skipped",
     ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),

@@ -55,9 +55,11 @@ def layout(**_):
         return no_data()
     settings = data.settings()
     viewer = data.current_viewer()
+    # the options now, so that the value shows at once (their words follow the language)
+    scopes = siting.plan_scope_options(viewer, t("siting.city"))
     settings_row = html.Div([
-        _field("siting.scope", _picker("siting-scope", clearable=False,
-                                       value="" if viewer.is_city else viewer.scope_code)),
+        _field("siting.scope", _picker("siting-scope", clearable=False, options=scopes,
+                                       value=scopes[0]["value"] if scopes else None)),
         _field("siting.k", dcc.Input(id="siting-k", step=1, value=settings.siting_k, **_NUMBER)),
         _field("siting.radius", dcc.Input(id="siting-radius", step=100,
                                           value=settings.coverage_radius_m, **_NUMBER)),
@@ -166,7 +168,8 @@ def update(request, lang):
         summary += t("siting.visits", lang, visits=plan.forecast_visits,
                      first=month_label(first, lang), last=month_label(last, lang))  # fmt: skip
     shown = siting.plan_table(plan)
-    return fig, summary, "", *table_values(shown, lang, ("site_name",), plan.request.to_dict())
+    values = table_values(shown, lang, ("rank", "site_name"), plan.request.to_dict())
+    return fig, summary, "", *values
 
 
 @callback(

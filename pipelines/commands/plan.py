@@ -132,7 +132,7 @@ def _write_pdf(plan: SitingPlan, inputs, path: Path, lang: str) -> int:
         labels=label_points(inputs.communities, label_level(plan.communities)),
     )
     try:
-        pdf = plan_pdf(plan_html(plan, context, lang))
+        pdf = plan_pdf(plan_html(plan, context, lang, built_at=inputs.built_at))
     except (FileNotFoundError, PdfError) as error:
         print(error, file=sys.stderr)
         return 1

@@ -48,6 +48,7 @@ QUERIES = {
         WHERE scope_level IN ('district', 'city')
         GROUP BY scope_level, scope_code
         ORDER BY scope_level, scope_code""",
+    "built_at": "SELECT value FROM {schema}.snapshot_info WHERE key = 'built_at'",
     "tables": """
         SELECT table_name FROM information_schema.tables
         WHERE table_schema = '{schema}'""",
@@ -97,6 +98,8 @@ class SitingInputs:
     candidates: pl.DataFrame
     month: date | None
     forecast: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FORECAST_SCHEMA))
+    #: when the snapshot was built (None outside a snapshot)
+    built_at: str | None = None
 
 
 def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -126,12 +129,14 @@ def read_inputs(con: duckdb.DuckDBPyConnection | Query, schema: str) -> SitingIn
     tables = set(frame("tables")["table_name"].to_list())
     forecast = frame("forecast") if "demand_forecast" in tables else pl.DataFrame()
     month = frame("month")["month"].item()
+    built = frame("built_at")["value"] if "snapshot_info" in tables else pl.Series([])
     return SitingInputs(
         communities=conform(frame("communities"), COMMUNITY_SCHEMA),
         stations=frame("stations"),
         candidates=conform(frame("candidates"), CANDIDATE_SCHEMA),
         month=month if isinstance(month, date) else None,
         forecast=conform(forecast, FORECAST_SCHEMA),
+        built_at=built[0] if len(built) else None,
     )
 
 

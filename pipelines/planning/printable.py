@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -82,6 +83,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "workers not covered today (equal plans: the cheaper first); a site of unknown cost "
         "counts at the candidates' median cost.",
     ),
+    "forecast_rule": (
+        "按预测人次规划时，未覆盖社区的权重 = 未覆盖人数 × 所在区已覆盖户外劳动者人均预测服务人次"
+        "（区内无已覆盖劳动者或无预测时用全市数），取整。同一区内该系数相同，故单区规划与按人数"
+        "规划选出的点位基本一致；跨区规划时偏向驿站使用更多的区。",
+        "Weighed by forecast visits, an uncovered community counts its uncovered workers × "
+        "the forecast visits per covered outdoor worker of its district (the city's figure "
+        "where the district has no covered worker or no forecast), rounded. The figure is "
+        "the same across a district, so a plan of one district picks nearly the same sites "
+        "as by workers; across districts it favours those whose workers use stations more.",
+    ),
     "legend_site": ("规划点位（序号）", "Planned site (rank)"),
     "legend_new": ("规划后新增覆盖社区", "Newly covered community"),
     "legend_gap": ("仍未覆盖社区", "Still uncovered community"),
@@ -89,14 +100,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "legend_station": ("现有驿站", "Existing station"),
 }
 
+#: all times are Beijing time, as the snapshot's are
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 CSS = (
     REPORT_CSS
     + """
 .params td:first-child { color: #555; width: 38%; }
 .map { border: 1px solid #ddd; break-inside: avoid; }
 table.sites { table-layout: fixed; }
+table.sites th { white-space: normal; vertical-align: bottom; }
 td.covers { font-size: 8.5pt; color: #444; }
-.tag { font-size: 8pt; color: #fff; background: #c0392b; border-radius: 3px; padding: 0 3px; }
+.tag { font-size: 8pt; color: #fff; background: #c0392b; border-radius: 3px; padding: 0 3px;
+       white-space: nowrap; }
 """
 )
 
@@ -161,7 +177,7 @@ def plan_html(plan: SitingPlan, context: MapContext, lang: str = "zh",
         plan.communities, [(s.rank, s.lat, s.lon) for s in plan.sites], context.stations,
         context.districts, context.subdistrict_lines, context.labels, w,
     )  # fmt: skip
-    stamp = printed_at or datetime.now()
+    stamp = printed_at or datetime.now(SHANGHAI)
     meta = [w["data_month"].format(month=_month(plan.month, lang))]
     if built_at:
         meta.append(w["built_at"].format(time=built_at[:16].replace("T", " ")))
@@ -174,6 +190,11 @@ def plan_html(plan: SitingPlan, context: MapContext, lang: str = "zh",
         + f"</table><h2>{w['result']}</h2><p>{escape(summary)}</p>"
         f"<h2>{w['map_title']}</h2>{svg}<h2>{w['sites']}</h2>{_sites_table(plan, w)}"
         f"<h2>{w['notes']}</h2><p class='more'>{escape(w['method'])}</p>"
+        + (
+            f"<p class='more'>{escape(w['forecast_rule'])}</p>"
+            if request.weight == "forecast"
+            else ""
+        )
         + "".join(f"<p class='more'>{escape(n)}</p>" for n in plan.notes)
     )
     html_lang = "en" if lang == "en" else "zh-CN"
@@ -187,9 +208,9 @@ def _sites_table(plan: SitingPlan, w: dict[str, str]) -> str:
     if not plan.sites:
         return f"<p>{escape(w['no_sites'])}</p>"
     addresses = any(s.address for s in plan.sites)
-    columns = [("rank", "num", 4), ("site", "", 19), ("place", "", 18), ("address", "", 14),
-               ("cost", "num", 8), ("added", "num", 8), ("cumulative", "num", 7),
-               ("covers", "", 22)]  # fmt: skip
+    columns = [("rank", "num", 4), ("site", "", 17), ("place", "", 16), ("address", "", 14),
+               ("cost", "num", 9), ("added", "num", 8), ("cumulative", "num", 8),
+               ("covers", "", 24)]  # fmt: skip
     if not addresses:
         columns = [c for c in columns if c[0] != "address"]
     scale = 100 / sum(width for *_, width in columns)

@@ -17,12 +17,14 @@ import polars as pl
 from pipelines.planning.outlines import district_rings
 
 WIDTH, HEIGHT = 680, 520
+#: the legend's strip under the map, where it hides nothing
+STRIP = 26
 PAD = 18
 #: the points are fitted inside these margins (px): room for the legend and names
 FIT_MARGIN = (40, 36)
 #: community status → fill and radius (px); the plan's new coverage drawn last
 STATUS_STYLE = {"covered": ("#c8ccd0", 2.2), "gap": ("#f0a58f", 2.6), "new": ("#1e8449", 3.6)}
-LEGEND_WIDTH, LEGEND_ROW = 180, 16
+
 STATION = "#7f8c8d"
 SITE = "#c0392b"
 FONT = "font-family:inherit"
@@ -55,13 +57,11 @@ def _path(points: list[tuple[float, float]], close: bool) -> str:
     return f"M{body}{'Z' if close else ''}"
 
 
-def _labels(labels: pl.DataFrame, project: Projection, size: float, legend_rows: int) -> list[str]:
-    """Names where they overlap neither one another nor the legend and the scale bar,
-    the most populous first."""
-    legend_height = LEGEND_ROW * legend_rows + 8
+def _labels(labels: pl.DataFrame, project: Projection, size: float) -> list[str]:
+    """Names where they overlap neither one another nor the scale bar, the most populous
+    first."""
     taken: list[tuple[float, float, float, float]] = [
-        (WIDTH - PAD - LEGEND_WIDTH, HEIGHT - PAD - legend_height, WIDTH, HEIGHT),
-        (0, HEIGHT - PAD - 24, PAD + WIDTH / 5, HEIGHT),
+        (0, HEIGHT - PAD - 24, PAD + WIDTH / 5, HEIGHT)
     ]
     parts = []
     for name, lat, lon in (
@@ -97,24 +97,23 @@ def _scale_bar(project: Projection) -> str:
 
 
 def _legend(words: dict[str, str]) -> str:
-    rows = [
+    """The legend in a strip under the map: one row of marks and words."""
+    items = [
         (f'<circle r="5" fill="{SITE}" stroke="#fff"/>', words["legend_site"]),
         (f'<circle r="3.6" fill="{STATUS_STYLE["new"][0]}"/>', words["legend_new"]),
         (f'<circle r="2.6" fill="{STATUS_STYLE["gap"][0]}"/>', words["legend_gap"]),
         (f'<circle r="2.2" fill="{STATUS_STYLE["covered"][0]}"/>', words["legend_covered"]),
         (f'<circle r="2" fill="{STATION}"/>', words["legend_station"]),
     ]
-    height = LEGEND_ROW * len(rows) + 8
-    x, y = WIDTH - PAD - LEGEND_WIDTH, HEIGHT - PAD - height
+    slot = (WIDTH - 2 * PAD) / len(items)
     body = "".join(
-        f'<g transform="translate({x + 10},{y + 12 + LEGEND_ROW * i})">{mark}'
-        f'<text x="10" y="4" style="{FONT};font-size:11px" fill="#333">{escape(text)}</text></g>'
-        for i, (mark, text) in enumerate(rows)
+        f'<g transform="translate({PAD + 8 + slot * i:.1f},{HEIGHT + STRIP / 2})">{mark}'
+        f'<text x="9" y="4" style="{FONT};font-size:11px" fill="#333">{escape(text)}</text></g>'
+        for i, (mark, text) in enumerate(items)
     )
     return (
-        f'<rect x="{x}" y="{y}" width="{LEGEND_WIDTH}" height="{height}" fill="#fff" '
-        f'fill-opacity="0.9" '
-        f'stroke="#ccc"/>{body}'
+        f'<rect x="0" y="{HEIGHT}" width="{WIDTH}" height="{STRIP}" fill="#fff"/>'
+        f'<line x1="0" y1="{HEIGHT}" x2="{WIDTH}" y2="{HEIGHT}" stroke="#ddd"/>{body}'
     )
 
 
@@ -148,7 +147,7 @@ def plan_map_svg(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2"/>'
         for x, y in (project(lon, lat) for lat, lon in stations.select("lat", "lon").iter_rows())
     ) + "</g>")  # fmt: skip
-    parts.extend(_labels(labels, project, 12, legend_rows=5))
+    parts.extend(_labels(labels, project, 12))
     for rank, lat, lon in sorted(sites, reverse=True):  # rank 1 drawn last, on top
         x, y = project(lon, lat)
         parts.append(
@@ -160,7 +159,7 @@ def plan_map_svg(
     parts.append(_scale_bar(project))
     parts.append(_legend(words))
     return (
-        f'<svg class="map" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'<svg class="map" viewBox="0 0 {WIDTH} {HEIGHT + STRIP}" width="100%" role="img" '
         f'aria-label="{escape(words["map_title"])}" style="overflow:hidden">'
         + "".join(parts) + "</svg>"
     )  # fmt: skip
