@@ -74,3 +74,9 @@ def basemap(settings: Settings) -> Basemap | None:
     if crs not in ("wgs84", "gcj02"):
         raise BasemapError(f"WSI_MAP_TILES_CRS={crs!r}: expected wgs84 or gcj02")
     return Basemap("custom", ((url,),), crs)
+
+
+def tile_urls(settings: Settings) -> list[str]:
+    """Every tile URL of the configured basemap (the hosts the browser may fetch from)."""
+    tiles = basemap(settings)
+    return tiles.urls() if tiles else []

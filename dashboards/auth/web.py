@@ -49,7 +49,7 @@ from dashboards.auth import pages
 from dashboards.auth.config import AuthConfig, load_or_create_secret
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
-from dashboards.basemaps import basemap
+from dashboards.basemaps import tile_urls
 from dashboards.viewer import ROLE_LABELS, Viewer
 
 if TYPE_CHECKING:
@@ -111,9 +111,7 @@ class _Auth:
             f"{self.prefix}_favicon.ico",
         }
         self.static_endpoints = self.public_endpoints - {self.login_endpoint}
-        tiles = basemap(settings)  # the basemap's tile hosts, allowed by the CSP
-        urls = tiles.urls() if tiles else []
-        self.extra_sources = list(dict.fromkeys(s for url in urls for s in _tile_sources(url)))
+        self.extra_sources = [s for url in tile_urls(settings) for s in _tile_sources(url)]
 
     # -- the session ---------------------------------------------------------------
     def session_user(self) -> User | None:

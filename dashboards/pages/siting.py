@@ -75,7 +75,7 @@ def layout(**_):
     ], className="filters")  # fmt: skip
     scenario_row = html.Div([
         _field("siting.scenario_name", dcc.Input(id="siting-scenario-name", type="text",
-                                                 maxLength=40, debounce=False)),
+                                                 maxLength=40, style={"width": "200px"})),
         html.Button(T("siting.save"), id="siting-save", className="btn"),
         _field("siting.scenarios", _picker("siting-scenario")),
         html.Button(T("siting.open"), id="siting-open", className="btn"),
