@@ -51,7 +51,9 @@ def number_format(name: str, dtype: pl.DataType) -> NumberFormat | None:
         return NumberFormat(1, percent=True)
     if name in ("lat", "lon"):
         return NumberFormat(6, grouped=False)
-    if name.endswith("_m") or name in ("p50", "p10", "p90", "p2_5", "p97_5", "visits"):
+    if name in ("p50", "p10", "p90", "p2_5", "p97_5"):
+        return NumberFormat(1)  # the forecast's visits, to a tenth as published for download
+    if name.endswith("_m") or name == "visits":
         return NumberFormat(0)
     if name.endswith(("_hours", "_per_1000_workers")) or name.startswith("temp_"):
         return NumberFormat(1)

@@ -56,7 +56,10 @@ class Settings:
     map_basemap: str | None = None
     tianditu_key: str | None = None
     map_tiles_crs: str = "wgs84"
+    #: months the newest complete month may lag the current one before the dashboard warns
+    data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
+    lake_uri: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,11 +79,19 @@ class Settings:
             map_basemap=os.environ.get("WSI_MAP_BASEMAP", "").strip().lower() or None,
             tianditu_key=os.environ.get("WSI_TIANDITU_KEY", "").strip() or None,
             map_tiles_crs=os.environ.get("WSI_MAP_TILES_CRS", "").strip().lower() or "wgs84",
+            lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
+            data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
         )
 
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def lake_dir(self) -> Path:
+        """The raw layer (``WSI_LAKE_URI``, default ``<data>/lake``): one Parquet file per
+        landing file, read by both engines."""
+        return self.lake_uri or self.data_dir / "lake"
 
     @property
     def warehouse_path(self) -> Path:
@@ -109,6 +120,11 @@ class Settings:
     @property
     def users_path(self) -> Path:
         return self.data_dir / "users.json"
+
+    @property
+    def auth_state_path(self) -> Path:
+        """Sessions and failed-login counters (dashboards/auth/state.py): no backup needed."""
+        return self.data_dir / "auth.sqlite"
 
     @property
     def divisions_csv(self) -> Path:

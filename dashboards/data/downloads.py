@@ -18,6 +18,7 @@ import polars as pl
 
 from dashboards.data.coverage import coverage_gaps
 from dashboards.data.demand import crowded_stations, demand_by_community
+from dashboards.data.forecast import forecast_table
 from dashboards.data.hotline import hotline_by_category, hotline_routing
 from dashboards.data.membership import drives_by_platform
 from dashboards.data.overview import default_month, kpi_trend, ranking, scope_name, snapshot_info
@@ -66,6 +67,10 @@ DOWNLOADS: dict[str, Download] = {
     ),
     "crowded_stations": Download(
         "demand.crowded", lambda v, scope, month, **_: crowded_stations(v, scope, month)
+    ),
+    # of the last complete month's forecast: the file is named for that month
+    "demand_forecast": Download(
+        "forecast.title", lambda v, scope, **_: forecast_table(v, scope), monthly=False
     ),
     "hotline_categories": Download(
         "hotline.categories", lambda v, scope, month, **_: hotline_by_category(v, scope, month)

@@ -15,4 +15,4 @@ SELECT
     seats,
     address
 FROM raw.candidate_sites
-WHERE NOT _superseded
+WHERE _state = 'kept'

@@ -139,11 +139,34 @@ def test_invalid_settings_are_said_never_replaced(settings, controls, zh, en):
         assert text in message and summary == "" and rows == []
 
 
-def test_no_forecast_is_said_not_replaced_by_workers(settings):
+def test_the_page_weighs_by_forecast_visits(settings):
+    # covered at 1 km in March: 梅花庄 400 + 北关东路 300 in 房山区. 房山's forecast is
+    # 28 + 21 + 34 = 83 visits over April–June: 83 / 700 per covered worker, so 行宫园
+    # (200) weighs round(23.71) = 24 visits and 周庄村 (100) round(11.86) = 12
     page = _page()
     request = page.plan_settings(1, 3, 1000, None, "", "forecast", [], [], [])
-    message = page.update(request, "zh")[2]
-    assert message == "快照中没有需求预测，请按未覆盖人数规划。"
+    _, summary, message, rows, _, _ = page.update(request, "zh")
+    assert message == "" and [r["site_id"] for r in rows] == ["C01", "C02"]
+    assert [r["marginal_visits"] for r in rows] == [24, 12]
+    assert "在2024年4月至2024年6月约有 36 人次到访" in summary
+
+
+def test_no_forecast_is_said_not_replaced_by_workers(settings, tmp_path):
+    import duckdb
+
+    older = Settings(data_dir=tmp_path)
+    build_synthetic_snapshot(older.snapshot_path, months=3)
+    with duckdb.connect(str(older.snapshot_path)) as con:  # a snapshot from before forecasts
+        con.execute("DROP TABLE demand_forecast")
+    data.configure(older)
+    try:
+        page = _page()
+        request = page.plan_settings(1, 3, 1000, None, "", "forecast", [], [], [])
+        message = page.update(request, "zh")[2]
+        assert message == "快照中没有需求预测，请按未覆盖人数规划。"
+    finally:
+        data.snapshot(older).close()
+        data.configure(settings)
 
 
 def test_scenarios_are_saved_per_user_and_compared(settings):
