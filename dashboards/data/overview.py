@@ -35,7 +35,14 @@ def default_month(viewer: Viewer) -> date | None:
 
 
 def scope_options(viewer: Viewer, level: str, parent: str | None = None) -> pl.DataFrame:
-    """Scopes of one level (code, name) the viewer may see, optionally under a parent."""
+    """Scopes of one level (code, name) the viewer may see, optionally under a parent. At
+    the viewer's own level or above, that is their own district or subdistrict (the
+    pickers show it, fixed), never an empty list."""
+    fixed = viewer.fixed_scope(level)
+    if fixed is not None:
+        return query(
+            "SELECT scope_code, scope_name FROM scopes WHERE scope_code = $code", code=fixed
+        )
     parent = viewer.allowed(parent) if parent else viewer.scope_code
     return query(
         """SELECT scope_code, scope_name FROM scopes
