@@ -105,6 +105,7 @@
 
   window.wsiPlotLocale = function (lang) {
     var name = lang === "en" ? "en-US" : "zh-CN";
+    window.wsiLang = lang === "en" ? "en" : "zh";  // AG Grid's words read it (below)
     var apply = function () {
       if (window.Plotly && window.Plotly.setPlotConfig) {
         window.Plotly.setPlotConfig({locale: name});
@@ -115,6 +116,16 @@
     apply();
     return name;
   };
+  // AG Grid asks for each of its words when it shows it (getLocaleText): Chinese from
+  // the dictionary the grid carries (dashboards/i18n/grid.py), English as AG Grid has it
+  window.dashAgGridFunctions = window.dashAgGridFunctions || {};
+  window.dashAgGridFunctions.wsiLocaleText = function (params, zh) {
+    var text = window.wsiLang === "en" || !(params.key in zh) ? params.defaultValue : zh[params.key];
+    var values = params.variableValues || [];
+    var i = 0;
+    return String(text).replace(/\$\{variable\}/g, function () { return values[i++]; });
+  };
+
   // the shell's clientside callback (a named function: no inline script for the CSP)
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.wsi = {plotLocale: window.wsiPlotLocale};

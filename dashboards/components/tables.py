@@ -3,6 +3,8 @@ language, numbers shown as :mod:`dashboards.formats` says (as the downloads roun
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 from dash import Output
 from dash_ag_grid import AgGrid
@@ -23,11 +25,17 @@ def grid(name: str) -> dict:
     return {"type": "grid", "name": name}
 
 
+#: AG Grid's words: its localeText is read once, when a grid is made, so the grid asks
+#: for each word as it shows it instead, and the browser's language decides
+#: (``wsiLocaleText`` in assets/plotly-locale-zh-cn.js, the Chinese from GRID_ZH)
+_LOCALE_TEXT = {"function": f"wsiLocaleText(params, {json.dumps(GRID_ZH, ensure_ascii=False)})"}
+
+
 def grid_options(lang: str | None) -> dict:
     return {
         "enableCellTextSelection": True,
         "suppressFieldDotNotation": True,
-        "localeText": {} if lang == "en" else GRID_ZH,
+        "getLocaleText": _LOCALE_TEXT,
     }
 
 

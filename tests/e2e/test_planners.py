@@ -58,12 +58,22 @@ def test_the_widgets_own_words_follow_the_language(dash_duo, data_dir, free_port
         filters = dash_duo.driver.find_element(By.CSS_SELECTOR, ".ag-header-cell").text
         return zoom, placeholder, filters
 
+    def empty_table() -> str:
+        # the scenario comparison's table is empty until two scenarios are compared
+        dash_duo.driver.get(dash_duo.server_url + "/siting")
+        overlay = "[id*='siting-compare-table'] .ag-overlay-no-rows-center"
+        return dash_duo.wait_for_element(overlay, timeout=30).text
+
     zoom, search, _ = words()
     assert (zoom, search) == ("放大", "搜索")
+    assert empty_table() == "暂无数据"
+    dash_duo.driver.get(dash_duo.server_url + "/stations")
+    dash_duo.wait_for_element("#stations-map .maplibregl-canvas", timeout=30)
     dash_duo.find_element("#lang-toggle").click()
     dash_duo.wait_for_text_to_equal("#lang-toggle", "中文", timeout=10)
     dash_duo.wait_for_text_to_equal(".page-title", "Stations", timeout=10)
     dash_duo.wait_for_element("#stations-map .maplibregl-canvas", timeout=30)
     zoom, search, _ = words()
     assert (zoom, search) == ("Zoom in", "Search")
+    assert empty_table() == "No Rows To Show"
     _no_severe(dash_duo)
