@@ -31,7 +31,7 @@ from pipelines.planning.printable import MapContext, plan_html, plan_pdf
 from pipelines.planning.request import PlanRequest
 from pipelines.planning.scopes import resolve_scope
 from pipelines.planning.siting import SitingPlan, plan_sites
-from pipelines.scope import is_code, level_of, parent_of
+from pipelines.scope import is_code, level_of, parent_of, prefix_of
 from pipelines.serving import NoSnapshot
 
 _lock = threading.Lock()
@@ -200,7 +200,9 @@ def stations_on_map(viewer: Viewer, result: SitingPlan) -> pl.DataFrame:
     radius of one of the plan's communities (those that decide what is covered)."""
     stations = inputs().stations.drop_nulls(["lat", "lon"])
     stations = stations.filter(
-        pl.col("community_code").map_elements(viewer.covers, return_dtype=pl.Boolean)
+        pl.col("community_code").map_elements(
+            viewer.covers, return_dtype=pl.Boolean, skip_nulls=False
+        )
     )
     if result.scope.code is None or stations.is_empty():
         return stations
@@ -209,9 +211,9 @@ def stations_on_map(viewer: Viewer, result: SitingPlan) -> pl.DataFrame:
         stations["lat"].to_numpy(), stations["lon"].to_numpy(),
         communities["lat"].to_numpy(), communities["lon"].to_numpy(), result.radius_m,
     )  # fmt: skip
-    inside = stations["community_code"].str.starts_with(result.scope.code[:9 if
-        result.scope.level == "subdistrict" else 6])  # fmt: skip
-    return stations.filter(inside | pl.Series(range(stations.height)).is_in(near.tolist()))
+    inside = stations["community_code"].str.starts_with(prefix_of(result.scope.code))
+    near_plan = pl.Series(range(stations.height)).is_in(near.tolist())
+    return stations.filter(inside.fill_null(False) | near_plan)
 
 
 def plan_download(viewer: Viewer, **params: Any) -> pl.DataFrame:
