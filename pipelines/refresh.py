@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pipelines.lake import FileRecord, Lake
 from pipelines.settings import REPO_ROOT, Settings, get_settings
+from pipelines.targets import load_targets
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def catalogue_digest(settings: Settings) -> str:
     digest.update(
         repr((settings.coverage_radius_m, settings.siting_k, settings.siting_time_limit_s)).encode()
     )
+    # the targets and attention thresholds of <data>/targets.toml (attention_monthly)
+    digest.update(repr(sorted(load_targets(settings.targets_path).variables().items())).encode())
     return digest.hexdigest()[:32]
 
 
@@ -82,7 +85,8 @@ def up_to_date(settings: Settings) -> bool:
     """Whether a refresh would do nothing: every landing file is the one the lake records
     (same size and modification time, read by this ingestion code), nothing is owed, the
     models were last built from the present files and settings, and the snapshot holds
-    what the marts hold. Loads no data library but DuckDB."""
+    what the marts hold; and the lake holds the files the warehouse was built from (none
+    withdrawn since). Loads no data library but DuckDB."""
     import duckdb
 
     from pipelines.ingest import engine_version, landing_files
@@ -106,6 +110,15 @@ def up_to_date(settings: Settings) -> bool:
         return False
     try:
         owed = con.execute("SELECT count(*) FROM meta.pending").fetchall()[0][0]
+        # a record added or withdrawn other than through landing (an upload's withdrawal)
+        queued = {
+            (path, sha, raw, mtime)
+            for path, sha, raw, mtime in con.execute(
+                "SELECT path, sha256, raw_file, file_mtime FROM meta.built_files"
+            ).fetchall()
+        }
+        if queued != {(r.path, r.sha256, r.raw_file, r.file_mtime) for r in records.values()}:
+            return False
         built = con.execute(
             "SELECT value FROM meta.refresh_state WHERE key = 'catalogue'"
         ).fetchall()

@@ -122,6 +122,11 @@ class Settings:
         return self.data_dir / "users.json"
 
     @property
+    def targets_path(self) -> Path:
+        """The targets and attention thresholds (pipelines/targets.py)."""
+        return self.data_dir / "targets.toml"
+
+    @property
     def auth_state_path(self) -> Path:
         """Sessions and failed-login counters (dashboards/auth/state.py): no backup needed."""
         return self.data_dir / "auth.sqlite"

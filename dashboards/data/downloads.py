@@ -21,7 +21,16 @@ from dashboards.data.demand import crowded_stations, demand_by_community
 from dashboards.data.forecast import forecast_table
 from dashboards.data.hotline import hotline_by_category, hotline_routing
 from dashboards.data.membership import drives_by_platform
-from dashboards.data.overview import default_month, kpi_trend, ranking, scope_name, snapshot_info
+from dashboards.data.overview import (
+    RANK_COLUMNS,
+    default_month,
+    inside_level,
+    kpi_trend,
+    peer_ranking,
+    ranking,
+    scope_name,
+    snapshot_info,
+)
 from dashboards.data.quality import ingest_files, quarantine_rows, quarantine_summary
 from dashboards.data.siting import plan, plan_download
 from dashboards.data.snapshot import as_month, settings
@@ -48,12 +57,15 @@ class Download:
 
 DOWNLOADS: dict[str, Download] = {
     "kpi_trend": Download("overview.trends", lambda v, scope, month, **_: kpi_trend(v, scope, month)),
-    "ranking_district": Download(
-        "overview.rank_districts", lambda v, scope, month, **_: ranking(v, scope, month, "district")
+    "ranking_peers": Download(
+        "download.rank_peers",
+        lambda v, scope, month, **_: peer_ranking(v, scope, month).select(
+            "scope_code", "scope_name", *RANK_COLUMNS
+        ),
     ),
-    "ranking_subdistrict": Download(
-        "overview.rank_subdistricts",
-        lambda v, scope, month, **_: ranking(v, scope, month, "subdistrict"),
+    "ranking_inside": Download(
+        "download.rank_inside",
+        lambda v, scope, month, **_: ranking(v, scope, month, inside_level(v, scope)),
     ),
     "coverage_gaps": Download(
         "coverage.gaps",

@@ -122,6 +122,8 @@ PLANNING: dict[str, tuple[str, str]] = {
     "stations.lacks": ("缺少：{items}", "Lacks: {items}"),
     # downloads: what a file says about itself
     "download.about_sheet": ("说明", "About"),
+    "download.rank_peers": ("同级排名", "Peers ranked"),
+    "download.rank_inside": ("下辖区域排名", "Areas inside ranked"),
     "download.scope": ("范围", "Scope"),
     "download.month": ("数据月份", "Data month"),
     "download.rows": ("行数", "Rows"),

@@ -10,6 +10,8 @@ from dash import Input, Output, callback, dcc, html
 from dashboards import data, figures
 from dashboards.basemaps import basemap
 from dashboards.components import (
+    chart_outputs,
+    chart_values,
     context,
     download_bar,
     graph,
@@ -52,7 +54,7 @@ def layout(**_):
 
 
 @callback(
-    Output("coverage-map", "figure"),
+    *chart_outputs("coverage-map"),
     Output("coverage-summary", "children"),
     *table_outputs("coverage-gaps", "coverage_gaps"),
     Input("lang", "data"),
@@ -67,7 +69,8 @@ def update(lang, month, scope, radius_m):
     if not isinstance(radius_m, int | float) or not low <= radius_m <= high:
         # a radius the slider cannot give: say so, never draw another radius instead
         message = t("coverage.radius_invalid", lang, low=low, high=high, radius=radius_m)
-        return figures.empty(lang), message, [], [], None
+        empty = chart_values(figures.empty(lang), "coverage.map", viewer, scope, month, lang)
+        return *empty, message, [], [], None
     radius_m = float(radius_m)
     communities = data.coverage_at_radius(viewer, scope, month, radius_m)
     stations = data.stations_in_month(viewer, scope, month)
@@ -84,4 +87,5 @@ def update(lang, month, scope, radius_m):
     )  # fmt: skip
     gaps = communities.filter(communities["uncovered_workers"] > 0).select(data.GAP_COLUMNS)
     params = {"scope": scope, "month": month.isoformat(), "radius_m": radius_m}
-    return fig, summary, *table_values(gaps, lang, ("community_name",), params)
+    return (*chart_values(fig, "coverage.map", viewer, scope, month, lang), summary,
+            *table_values(gaps, lang, ("community_name",), params))  # fmt: skip

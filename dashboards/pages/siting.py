@@ -27,6 +27,7 @@ from dashboards.components import (
     table_outputs,
     table_values,
 )  # fmt: skip
+from dashboards.components.charts import chart_outputs, chart_values
 from dashboards.components.downloads import file_stem
 from dashboards.data import scenarios, siting
 from dashboards.figures.maps import Outlines
@@ -130,7 +131,7 @@ def plan_settings(_, k, radius_m, budget, scope, weight, centroids, pinned, excl
 
 
 @callback(
-    Output("siting-map", "figure"),
+    *chart_outputs("siting-map"),
     Output("siting-summary", "children"),
     Output("siting-message", "children"),
     *table_outputs("siting-plan", "siting_plan"),
@@ -144,7 +145,8 @@ def update(request, lang):
     try:
         plan = siting.plan(viewer, PlanRequest.from_dict(request))
     except PlanError as error:
-        return figures.empty(lang), "", t(f"siting.error.{error.code}", lang, **error.values), \
+        return figures.empty(lang), no_update, "", \
+            t(f"siting.error.{error.code}", lang, **error.values), \
             [], [], None  # fmt: skip
     outlines = Outlines.of(siting.geography(viewer), plan.communities)
     tiles = basemap(data.settings())
@@ -169,7 +171,8 @@ def update(request, lang):
                      first=month_label(first, lang), last=month_label(last, lang))  # fmt: skip
     shown = siting.plan_table(plan)
     values = table_values(shown, lang, ("rank", "site_name"), plan.request.to_dict())
-    return fig, summary, "", *values
+    chart = chart_values(fig, "siting.map", viewer, plan.scope.code, plan.month, lang)
+    return *chart, summary, "", *values
 
 
 @callback(

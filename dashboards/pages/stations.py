@@ -22,6 +22,7 @@ from dashboards.components import (
     table,
     table_outputs,
 )  # fmt: skip
+from dashboards.components.charts import chart_outputs, chart_values
 from dashboards.data.siting import geography
 from dashboards.figures.maps import Outlines
 from dashboards.figures.stations import station_map
@@ -59,7 +60,7 @@ def layout(**_):
     Output("stations-missing", "options"),
     Output("stations-missing", "placeholder"),
     Output("stations-missing", "labels"),
-    Output("stations-map", "figure"),
+    *chart_outputs("stations-map"),
     Output("stations-count", "children"),
     *table_outputs("stations-table", "stations"),
     Input("lang", "data"),
@@ -89,5 +90,6 @@ def update(lang, month, scope, missing):
             spec["cellRenderer"] = "agCheckboxCellRenderer"
     params = {"scope": scope, "month": month.isoformat(), "missing": missing}
     count = t("stations.count", lang, n=registry.height)
-    return (options, t("stations.any", lang), dropdown_labels(lang), fig, count,
+    chart = chart_values(fig, "stations.map", viewer, scope, month, lang)
+    return (options, t("stations.any", lang), dropdown_labels(lang), *chart, count,
             rows(registry, lang), columns, params)  # fmt: skip

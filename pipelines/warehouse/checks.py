@@ -23,7 +23,8 @@ ADDITIVE = (
     "outdoor_workers", "covered_workers", "communities", "covered_communities",
 )  # fmt: skip
 #: counts whose rows may lack a place below the city (unmatched calls, unplaced drives)
-AT_MOST = ("calls", "resolved", "backlog", "drives", "reached", "enrolled")
+AT_MOST = ("calls", "resolved", "eligible_calls_7d", "resolved_7d", "backlog", "drives",
+           "reached", "enrolled")  # fmt: skip
 COUNTS = (*ADDITIVE, *AT_MOST, "unique_workers")
 
 

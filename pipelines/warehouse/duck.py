@@ -119,7 +119,7 @@ class DuckEngine:
 
     def fingerprints(self, table: str, months: Months | None) -> dict[dt.date | None, str]:
         """A fingerprint of the table's rows per month (of ``months``; all when None),
-        or of all its rows (key None) when it has no month column."""
+        or of all its rows (key None) when it has no month column — or no rows at all."""
         if "month" not in self.columns(table):
             count, total = self.con.execute(
                 f"SELECT count(*), sum(hash(t)) FROM {table} AS t"
@@ -129,4 +129,6 @@ class DuckEngine:
             f"SELECT month, count(*), sum(hash(t)) FROM {table} AS t "
             f"WHERE {where(months)} GROUP BY month"
         ).fetchall()
+        if not rows and not self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
+            return {None: "0:"}  # an empty table: known to hold nothing
         return {(m.date() if isinstance(m, dt.datetime) else m): f"{n}:{h}" for m, n, h in rows}

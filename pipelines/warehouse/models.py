@@ -33,6 +33,7 @@ from types import ModuleType
 
 from pipelines.ingest.specs import SPECS
 from pipelines.settings import REPO_ROOT, Settings
+from pipelines.targets import load_targets
 
 SQL_DIR = REPO_ROOT / "sql"
 MODEL_SCHEMAS = ("staging", "marts")
@@ -197,10 +198,12 @@ PERSONAL_HEADERS = sorted(
 
 
 def parameters(settings: Settings) -> dict[str, object]:
-    """The settings (and spec facts) that models read with ``getvariable``."""
+    """The settings (and spec facts, the targets and attention thresholds of
+    ``<data>/targets.toml``) that models read with ``getvariable``."""
     return {
         "coverage_radius_m": float(settings.coverage_radius_m),
         "personal_headers": PERSONAL_HEADERS,
         "siting_k": int(settings.siting_k),
         "siting_time_limit_s": float(settings.siting_time_limit_s),
+        **load_targets(settings.targets_path).variables(),
     }

@@ -92,8 +92,13 @@ def record_fingerprints(
     prints: dict[dt.date | None, str],
     months: Months | None,
 ) -> None:
-    """Replace the table's fingerprints of ``months`` (None: all) with ``prints``."""
-    con.execute(f"DELETE FROM meta.model_state WHERE model = ? AND ({where(months)})", [model])
+    """Replace the table's fingerprints of ``months`` (None: all) with ``prints``. A
+    whole-table fingerprint (month NULL: a table without months, or an empty one) and
+    month fingerprints never stand side by side."""
+    keep = "true" if None in prints else where(months)
+    con.execute(
+        f"DELETE FROM meta.model_state WHERE model = ? AND (month IS NULL OR {keep})", [model]
+    )
     rows = [(model, month, fp) for month, fp in prints.items()]
     if rows:
         con.executemany("INSERT INTO meta.model_state VALUES (?, ?, ?)", rows)

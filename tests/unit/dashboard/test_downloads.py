@@ -66,7 +66,7 @@ def test_the_gaps_file_holds_the_gaps_the_page_shows(settings):
     create_app(settings, auth=AuthConfig(enabled=False))
     page = next(sys.modules[p["module"]] for p in dash.page_registry.values()
                 if p["path"] == "/coverage")  # fmt: skip
-    _, _, rows, columns, params = page.update("zh", "2024-03-01", FANGSHAN, 1000)
+    *_, rows, columns, params = page.update("zh", "2024-03-01", FANGSHAN, 1000)
     table = data.download_table(data.Viewer(), "coverage_gaps", params)
     # 房山区 in March at 1 km: 行宫园 (200) and 周庄村 (100) are its gaps, no covered rows
     assert [r["community_name"] for r in rows] == table["community_name"].to_list() == [

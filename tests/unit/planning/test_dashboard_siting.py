@@ -107,7 +107,7 @@ def test_the_page_callback(settings):
     page = _page()
     request = page.plan_settings(1, 3, 1000, None, "", "workers", [], [], [])
     assert request == PlanRequest(k=3, radius_m=1000.0).to_dict()
-    fig, summary, message, rows, columns, params = page.update(request, "en")
+    fig, _, summary, message, rows, columns, params = page.update(request, "en")
     assert message == "" and params == request
     assert [r["site_id"] for r in rows] == ["C01", "C02"]
     assert {c["field"] for c in columns} >= {"district", "address", "est_cost",
@@ -135,7 +135,7 @@ def test_invalid_settings_are_said_never_replaced(settings, controls, zh, en):
     page = _page()
     request = page.plan_settings(1, *controls, "", "workers", [], [], [])
     for lang, text in (("zh", zh), ("en", en)):
-        _, summary, message, rows, _, _ = page.update(request, lang)
+        _, _, summary, message, rows, _, _ = page.update(request, lang)
         assert text in message and summary == "" and rows == []
 
 
@@ -145,7 +145,7 @@ def test_the_page_weighs_by_forecast_visits(settings):
     # (200) weighs round(23.71) = 24 visits and 周庄村 (100) round(11.86) = 12
     page = _page()
     request = page.plan_settings(1, 3, 1000, None, "", "forecast", [], [], [])
-    _, summary, message, rows, _, _ = page.update(request, "zh")
+    _, _, summary, message, rows, _, _ = page.update(request, "zh")
     assert message == "" and [r["site_id"] for r in rows] == ["C01", "C02"]
     assert [r["marginal_visits"] for r in rows] == [24, 12]
     assert "在2024年4月至2024年6月约有 36 人次到访" in summary
@@ -162,7 +162,7 @@ def test_no_forecast_is_said_not_replaced_by_workers(settings, tmp_path):
     try:
         page = _page()
         request = page.plan_settings(1, 3, 1000, None, "", "forecast", [], [], [])
-        message = page.update(request, "zh")[2]
+        message = page.update(request, "zh")[3]
         assert message == "快照中没有需求预测，请按未覆盖人数规划。"
     finally:
         data.snapshot(older).close()
