@@ -13,18 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dash
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask import abort, has_request_context, send_file
 
 from dashboards import data
 from dashboards.auth import AuthConfig, current_viewer, install_auth
 from dashboards.auth.components import account_menu
-from dashboards.components import T, grid_options
+from dashboards.components import T, grid_options, snapshot_picker
 from dashboards.components.downloads import register_download_callback
 from dashboards.components.freshness import register_stale_banner, stale_banner
 from dashboards.health import register_health
-from dashboards.i18n import STRINGS, help_text, month_label, t
+from dashboards.i18n import STRINGS, dropdown_labels, help_text, month_label, t
 from dashboards.viewer import Viewer
 from pipelines.scope import LEVELS, level_of, parent_of
 from pipelines.settings import Settings, get_settings
@@ -35,24 +35,28 @@ PICKERS = ("district", "subdistrict", "community")
 
 
 def _shell() -> html.Div:
-    picker = {"clearable": True, "searchable": True, "className": "picker"}
+    picker = {"clearable": True, "searchable": True, "className": "picker",
+              "labels": dropdown_labels("zh")}  # fmt: skip
     return html.Div(
         [
             dcc.Store(id="lang", storage_type="local"),
             dcc.Store(id="scope"),
             # a scope a page asks to open (a click on a ranking's bar): the pickers walk to it
             dcc.Store(id="drill"),
+            dcc.Store(id="plot-locale"),
             html.Header(
                 [
                     html.H1(T("app.title")),
                     html.Nav(id="nav"),
                     html.Span(id="built-at", className="built-at"),
+                    snapshot_picker.picker(),
                     html.Button(t("app.lang_toggle"), id="lang-toggle", className="btn lang"),
                     account_menu(),
                 ],
                 className="topbar",
             ),
             stale_banner(),
+            snapshot_picker.banner(),
             # open on a wide screen; a phone folds it (the clientside callback below) so
             # that a page's headline and cards come first
             html.Details(
@@ -63,7 +67,12 @@ def _shell() -> html.Div:
                             html.Label(
                                 [
                                     T("filter.month"),
-                                    dcc.Dropdown(id="month", clearable=False, className="picker"),
+                                    dcc.Dropdown(
+                                        id="month",
+                                        clearable=False,
+                                        className="picker",
+                                        labels=dropdown_labels("zh"),
+                                    ),
                                 ]
                             ),
                             html.Label(
@@ -123,6 +132,7 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     _register_shell_callbacks(app)
     register_download_callback(app)
     register_stale_banner(app)
+    snapshot_picker.register(app)
     register_health(app)
     app.server.config["WSI_SETTINGS"] = settings
 
@@ -159,6 +169,23 @@ def _register_shell_callbacks(app: Dash) -> None:
         Output("filters-fold", "open"),
         Input("_pages_location", "pathname"),
     )
+
+    # plotly's and AG Grid's own words follow the language (assets/plotly-locale-zh-cn.js)
+    app.clientside_callback(
+        ClientsideFunction("wsi", "plotLocale"),
+        Output("plot-locale", "data"),
+        Input("lang", "data"),
+    )
+
+    @app.callback(
+        Output("month", "labels"),
+        Output("district", "labels"),
+        Output("subdistrict", "labels"),
+        Output("community", "labels"),
+        Input("lang", "data"),
+    )
+    def picker_words(lang: str | None) -> list[dict]:
+        return [dropdown_labels(lang)] * 4
 
     @app.callback(
         Output("lang", "data"),

@@ -20,8 +20,10 @@ One module per page area; pages call them through this package (``data.kpis(…)
 """
 
 from dashboards.data.coverage import (
+    GAP_COLUMNS,
     community_coverage,
     coverage_at_radius,
+    coverage_gaps,
     stations_in_month,
     warm_coverage,
 )
@@ -33,7 +35,7 @@ from dashboards.data.demand import (
     service_mix,
     worker_mix,
 )
-from dashboards.data.downloads import DOWNLOADS, download_table
+from dashboards.data.downloads import DOWNLOADS, describe, download_table
 from dashboards.data.forecast import (
     ScopeForecast,
     forecast_stations,
@@ -77,6 +79,8 @@ from dashboards.data.snapshot import (
     available,
     configure,
     current_viewer,
+    newest,
+    set_snapshot_chooser,
     set_viewer_provider,
     settings,
     snapshot,
@@ -86,17 +90,19 @@ from dashboards.viewer import Viewer
 from pipelines.serving import NoSnapshot
 
 __all__ = [
-    "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change", "NoSnapshot",
-    "Snapshot", "Standing", "Viewer", "attention", "available", "brief", "brief_scope",
-    "community_coverage", "configure", "coverage_at_radius", "crowded_stations",
-    "cumulative_enrolment", "current_viewer", "default_month", "demand_by_community",
-    "download_table", "drives_by_platform", "hotline_by_category", "hotline_routing",
+    "DOWNLOADS", "GAP_COLUMNS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change",
+    "NoSnapshot", "Snapshot", "Standing", "Viewer", "attention", "available", "brief",
+    "brief_scope", "community_coverage", "configure", "coverage_at_radius", "coverage_gaps",
+    "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month",
+    "demand_by_community", "describe", "download_table", "drives_by_platform",
+    "hotline_by_category", "hotline_routing",
     "hour_weekday", "ingest_files", "inside_level", "kpi_trend", "kpis", "month_card",
-    "months", "parent_figures", "peer_group", "peer_ranking", "provisional", "quarantine_rows",
-    "quarantine_rows_shown", "quarantine_summary", "ranking", "report_files", "report_groups",
-    "scope_name", "scope_options", "seasons", "service_mix", "set_viewer_provider", "settings",
-    "snapshot", "snapshot_info", "standing", "station_registry", "stations_in_month",
-    "targets", "unassigned_calls", "warm_coverage", "worker_mix",
+    "months", "newest", "parent_figures", "peer_group", "peer_ranking", "provisional",
+    "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking", "report_files",
+    "report_groups", "scope_name", "scope_options", "seasons", "service_mix",
+    "set_snapshot_chooser", "set_viewer_provider", "settings", "snapshot", "snapshot_info",
+    "standing", "station_registry", "stations_in_month", "targets", "unassigned_calls",
+    "warm_coverage", "worker_mix",
     # 需求预测 Demand forecast
     "ScopeForecast", "forecast_stations", "forecast_table", "scope_forecast",
 ]  # fmt: skip

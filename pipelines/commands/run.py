@@ -5,7 +5,8 @@ snapshot — in this process, then what happened to each landing file.
 The same steps the Dagster ``everything`` job runs asset by asset, without Dagster's run
 storage: the command starts in a fraction of a second and does nothing when nothing is
 new. A rejected file is listed, not fatal: the exit code is non-zero only when the
-refresh itself fails (a failed check leaves the snapshot as it was).
+refresh itself fails (a failed check, or a snapshot that could not be written, e.g. on a
+full disk: either way the snapshot is left as it was and the dashboard keeps serving it).
 """
 
 from __future__ import annotations
@@ -83,13 +84,14 @@ def _write_report(path: str, report) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipelines.refresh import CheckFailed, refresh
+    from pipelines.serving import PublishFailed
     from pipelines.settings import get_settings
 
     logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     try:
         report = refresh(settings, workers=args.workers)
-    except CheckFailed as failure:
+    except (CheckFailed, PublishFailed) as failure:
         print(f"refresh stopped: {failure}", file=sys.stderr)
         return 1
     if args.report_json:
