@@ -6,6 +6,10 @@ The same steps the Dagster ``everything`` job runs asset by asset, without Dagst
 storage: the command starts in a fraction of a second and does nothing when nothing is
 new. A rejected file is listed, not fatal: the exit code is non-zero only when the
 refresh itself fails (a failed check leaves the snapshot as it was).
+
+Stewards' uploads queue refresh requests while a refresh runs; when it ends and some are
+waiting, the command refreshes again, so that a request never waits for a refresh that
+nobody starts (the dashboard starts this command only when no refresh holds the lock).
 """
 
 from __future__ import annotations
@@ -63,11 +67,22 @@ def _print_summary(warehouse_path: str, ingested: set[str]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.refresh import CheckFailed, refresh
     from pipelines.settings import get_settings
+    from pipelines.uploads import requests
 
     logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    status = _refresh_once(settings, args)
+    # checked after the refresh let go of its lock: a request queued while it held it
+    # found the lock taken and started nothing
+    while requests.pending(settings):
+        status = _refresh_once(settings, args)
+    return status
+
+
+def _refresh_once(settings, args: argparse.Namespace) -> int:
+    from pipelines.refresh import CheckFailed, refresh
+
     try:
         report = refresh(settings, workers=args.workers)
     except CheckFailed as failure:
