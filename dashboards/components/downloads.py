@@ -3,7 +3,8 @@
 A page places ``download_bar("name")`` under a table and writes the parameters it
 rendered the table with into ``download_params("name")`` (an Output of its callback).
 The one download callback queries the table again through ``data.download_table`` for
-the current viewer, so a download is restricted like any other query.
+the current viewer, so a download is restricted like any other query, and records it in
+the audit log.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from datetime import date
 
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
+from flask import has_request_context, request
 
 from dashboards import data, export
 from dashboards.components.common import T
+from pipelines.uploads import audit
 
 
 def download_params(name: str) -> dict:
@@ -50,7 +53,11 @@ def register_download_callback(app: Dash) -> None:
         if not ctx.triggered_id or not any(clicks) or not data.available():
             raise PreventUpdate
         name, fmt = ctx.triggered_id["name"], ctx.triggered_id["fmt"]
-        table = data.download_table(data.current_viewer(), name, params or {})
+        viewer = data.current_viewer()
+        table = data.download_table(viewer, name, params or {})
+        address = request.remote_addr if has_request_context() else None
+        audit.record(data.settings(), "download", viewer.username, f"{name}.{fmt}",
+                     address or "unknown")  # fmt: skip
         stem = f"{name}_{date.today():%Y%m%d}"
         if fmt == "xlsx":
             return dcc.send_bytes(export.to_xlsx(table, lang or "zh", name), f"{stem}.xlsx")

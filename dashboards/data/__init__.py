@@ -16,7 +16,8 @@ One module per page area; pages call them through this package (``data.kpis(…)
   :mod:`.stations`, :mod:`.quality`, :mod:`.siting` — one each per page;
 - :mod:`.forecast` — the demand page's 需求预测 section;
 - :mod:`.reports` — the monthly report files; :mod:`.downloads` — what each download
-  button exports.
+  button exports;
+- :mod:`.uploads` — a steward's landing files and the audit log (数据上报, 数据质量).
 """
 
 from dashboards.data.coverage import community_coverage, coverage_at_radius, stations_in_month
@@ -58,6 +59,7 @@ from dashboards.data.quality import (
 )
 from dashboards.data.reports import report_files
 from dashboards.data.stations import station_registry
+from dashboards.data.uploads import audit_events, steward_files
 from dashboards.data.snapshot import (
     Snapshot,
     available,
@@ -71,6 +73,7 @@ from dashboards.viewer import Viewer
 from pipelines.serving import NoSnapshot
 
 __all__ = [
+    "audit_events", "steward_files",
     "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "Change", "NoSnapshot", "Snapshot",
     "Viewer", "available", "community_coverage", "configure", "coverage_at_radius",
     "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month",

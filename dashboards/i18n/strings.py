@@ -1,5 +1,7 @@
 """UI strings (labels, titles, messages) in Chinese and English, by key."""
 
+from dashboards.i18n.upload import UPLOAD_STRINGS
+
 STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("暖心驿站数据平台", "Warm Station Insights"),
     "app.lang_toggle": ("English", "中文"),
@@ -307,3 +309,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The data holds no complete month yet ({expected} is due by now).",
     ),
 }
+
+# the 数据上报 page and the audit log (dashboards/i18n/upload.py)
+STRINGS |= UPLOAD_STRINGS

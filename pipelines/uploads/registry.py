@@ -10,7 +10,7 @@ no entry: it was not uploaded by a steward and is not scope-checked.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipelines.scope import CITY_CODE
 from pipelines.settings import Settings
@@ -23,6 +23,8 @@ class Uploader:
 
     username: str
     scope_code: str
+    #: when the upload was accepted (unix seconds), where known
+    accepted_at: float | None = field(default=None, compare=False)
 
     @property
     def scope(self) -> str | None:
@@ -34,8 +36,8 @@ def landed(settings: Settings) -> dict[str, Uploader]:
     """Landing path (relative to ``landing/``) → who uploaded it."""
     if not settings.uploads_db_path.exists():
         return {}
-    rows = store(settings).read("SELECT path, username, scope_code FROM landed")
-    return {path: Uploader(username, scope) for path, username, scope in rows}
+    rows = store(settings).read("SELECT path, username, scope_code, accepted_at FROM landed")
+    return {path: Uploader(username, scope, at) for path, username, scope, at in rows}
 
 
 def owner(settings: Settings, path: str) -> Uploader | None:
