@@ -45,7 +45,7 @@ def _json_errors(view: Callable[..., Response]) -> Callable[..., Response]:
         try:
             return view(*args, **kwargs)
         except Refused as refused:
-            return refusal(refused.code, str(refused), refused.status)
+            return refusal(refused.code, str(refused), refused.status, **refused.params)
 
     return wrapped
 
@@ -64,7 +64,7 @@ def _stream_to(settings: Settings, target: Path) -> tuple[str, str | None]:
     """Parse the multipart body, writing its one file part into ``target``; the file's
     name as sent and the ``source`` field."""
     limit = settings.upload_max_bytes
-    mb = limit // 2**20
+    mb = f"{limit / 2**20:.3g}"  # 200, or 0.01 for a test's small limit
     opened: list[IO[bytes]] = []
 
     def into_target(*_: object, **__: object) -> IO[bytes]:
@@ -102,7 +102,7 @@ def _stream_to(settings: Settings, target: Path) -> tuple[str, str | None]:
         return files["file"].filename or "", form.get("source") or None
     except RequestEntityTooLarge:
         target.unlink(missing_ok=True)
-        raise Refused("too_large", f"the file is over the {mb} MB limit", 413) from None
+        raise Refused("too_large", f"the file is over the {mb} MB limit", 413, mb=mb) from None
     except HTTPException as problem:
         target.unlink(missing_ok=True)
         raise Refused("bad_request", problem.description or "a malformed request") from None

@@ -35,11 +35,12 @@ _UNSAFE = re.compile(r"[^\w.\-()（）【】\[\] ]", re.UNICODE)
 
 class Refused(ValueError):
     """An upload that cannot be taken; ``code`` names the reason (the dashboard says it
-    in Chinese and English), the message says it in English."""
+    in Chinese and English), the message says it in English; ``params`` fill the
+    translation's blanks (a limit, a name)."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(self, code: str, message: str, status: int = 400, **params: object) -> None:
         super().__init__(message)
-        self.code, self.status = code, status
+        self.code, self.status, self.params = code, status, params
 
 
 def safe_name(filename: str) -> str:
