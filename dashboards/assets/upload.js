@@ -1,6 +1,8 @@
 // The 数据上报 page's one piece of browser code: each chosen file is posted, as it is,
 // to the upload API (multipart, streamed by the browser; never read into memory as
 // base64), with the session's CSRF token, and the API's answers go to the page's store.
+// Dash has no plain file input, so the page leaves a slot (#upload-file-slot) and the
+// input is mounted into it here, whenever the page is drawn.
 (function () {
   "use strict";
 
@@ -33,6 +35,24 @@
                body: { error: "network", message: String(problem) } };
     }
   }
+
+  function mountFileInput() {
+    var slot = document.getElementById("upload-file-slot");
+    if (!slot || document.getElementById("upload-file")) {
+      return;
+    }
+    var input = document.createElement("input");
+    input.type = "file";
+    input.id = "upload-file";
+    input.multiple = true;
+    input.accept = slot.dataset.accept || "";
+    slot.appendChild(input);
+  }
+
+  new MutationObserver(mountFileInput).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.wsi_upload = {

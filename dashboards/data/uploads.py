@@ -96,10 +96,12 @@ def steward_files(viewer: Viewer) -> list[dict]:
 
 
 def audit_events(viewer: Viewer, limit: int = 500) -> pl.DataFrame:
-    """The latest audit events (city viewers only: they name people of every scope)."""
+    """The latest audit events, newest first: occurred_at (Beijing time), username, event,
+    what, ip (the address it came from). City viewers only: they name people of every
+    scope."""
     schema = {
         "occurred_at": pl.String, "username": pl.String, "event": pl.String,
-        "what": pl.String, "address": pl.String,
+        "what": pl.String, "ip": pl.String,
     }  # fmt: skip
     if not viewer.is_city:
         return pl.DataFrame(schema=schema)

@@ -32,7 +32,7 @@ from dashboards.components.upload import preview_card, progress
 from dashboards.i18n import column, t
 from dashboards.i18n.upload import error
 from dashboards.upload import service
-from pipelines.uploads.landing import UPLOADABLE, Refused, check_source
+from pipelines.uploads.landing import EXTENSIONS, UPLOADABLE, Refused, check_source
 
 dash.register_page(
     __name__, path="/upload", order=9, name="数据上报", i18n_key="page.upload",
@@ -52,8 +52,10 @@ def layout(**_):
                 id="upload-source", value="auto", clearable=False, className="picker",
                 options=[{"label": t("source.auto"), "value": "auto"}]
                 + [{"label": t(f"source.{s}"), "value": s} for s in sources])]),
-            html.Label([T("upload.file"), html.Input(
-                id="upload-file", type="file", multiple=True, accept=".csv,.xlsx,.xls,.txt,.tsv")]),
+            # Dash has no file input but dcc.Upload, which reads files into base64:
+            # assets/upload.js mounts a plain <input type=file> into this slot
+            html.Label([T("upload.file"), html.Div(
+                id="upload-file-slot", **{"data-accept": ",".join(EXTENSIONS)})]),
             html.Button(T("upload.send"), id="upload-send", className="btn primary"),
             html.Span(t("upload.limit", mb=settings.upload_max_bytes // 2**20), className="hint"),
         ],
