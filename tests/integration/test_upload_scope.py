@@ -140,3 +140,36 @@ def test_another_districts_steward_cannot_touch_an_upload_or_its_file(world) -> 
     csrf = client.get_cookie("_csrf_token").value
     answer = client.post("/api/uploads", data={"source": "usage"}, headers={"X-CSRFToken": csrf})
     assert (answer.status_code, answer.get_json()["error"]) == (403, "not_steward")
+
+
+def test_a_name_replaces_only_its_own_stewards_file(world) -> None:
+    settings, tokens = world
+    client = client_for(settings)
+    usage = settings.landing_dir / "usage"
+    first = "驿站编号,服务时间,服务项目,人次\nF01,2024-05-02,饮水,4\n"
+    corrected = "驿站编号,服务时间,服务项目,人次\nF01,2024-05-02,饮水,5\nF01,2024-05-03,饮水,1\n"
+    upload = post_file(client, tokens["fs.steward"], "may.csv", first.encode(), "usage")
+    accept(client, tokens["fs.steward"], upload.get_json())
+    refresh(settings, workers=1)
+    # the same steward, the same export name: a corrected export, which replaces theirs
+    again = post_file(client, tokens["fs.steward"], "may.csv", corrected.encode(), "usage")
+    body = again.get_json()
+    assert body["landing_path"] == "usage/fs.steward__may.csv"
+    assert body["preview"]["replaces"]["rows_read"] == 1
+    accept(client, tokens["fs.steward"], body)
+    assert (usage / "fs.steward__may.csv").read_text(encoding="utf-8") == corrected
+    # another steward's export of the same name is another file, beside it
+    other = post_file(client, tokens["gc.steward"], "may.csv", first.encode(), "usage")
+    assert other.get_json()["preview"]["replaces"] is None
+    accept(client, tokens["gc.steward"], other.get_json())
+    assert (usage / "fs.steward__may.csv").read_text(encoding="utf-8") == corrected
+    assert (usage / "gc.steward__may.csv").read_text(encoding="utf-8") == first
+    refresh(settings, workers=1)
+    # F01 in May: the corrected 5 + 1 (fs.steward) and 4 (gc.steward's file: another
+    # file, so its own row) = 10; the first export's 4 was replaced
+    assert visits(settings, "110111011000", "2024-05-01") == 10
+    # a file an operator dropped in landing under a steward's name is never overwritten
+    (usage / "fs.steward__june.csv").write_text(first, encoding="utf-8")
+    answer = post_file(client, tokens["fs.steward"], "june.csv", first.encode(), "usage")
+    assert (answer.status_code, answer.get_json()["error"]) == (409, "taken")
+    assert "其他人" in answer.get_json()["message_zh"]
