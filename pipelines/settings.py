@@ -13,6 +13,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
+#: ``WSI_LANDING_SETTLE_S`` when unset: an export copied in over a slow link may pause a
+#: few seconds; the landing sensor looks every 30 s anyway
+LANDING_SETTLE_S = 10.0
 _CRS_PREFIX = "WSI_CRS_"
 
 
@@ -62,6 +65,12 @@ class Settings:
     data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
     lake_uri: Path | None = None
+    #: serving snapshots kept: the current one and those before it (a city user may view them)
+    keep_snapshots: int = 3
+    #: seconds a landing file must go unmodified before it is taken (still being written).
+    #: 0 here, so that code and tests that write a file and refresh at once take it; the
+    #: environment's default is :data:`LANDING_SETTLE_S`
+    landing_settle_s: float = 0.0
     #: the largest file a steward may upload (docs/api.md)
     upload_max_bytes: int = 200 * 1024 * 1024
     #: who runs the refresh an upload asks for: ``subprocess`` (the dashboard starts
@@ -85,6 +94,8 @@ class Settings:
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
             lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
             data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
+            keep_snapshots=max(1, _env_int("WSI_KEEP_SNAPSHOTS", 3)),
+            landing_settle_s=max(0.0, _env_float("WSI_LANDING_SETTLE_S", LANDING_SETTLE_S)),
             upload_max_bytes=int(_env_float("WSI_UPLOAD_MAX_MB", 200.0) * 1024 * 1024),
             refresh_runner=_refresh_runner(),
         )
@@ -112,8 +123,14 @@ class Settings:
         return self.serving_dir / "current.duckdb"
 
     @property
-    def previous_snapshot_path(self) -> Path:
-        return self.serving_dir / "previous.duckdb"
+    def snapshot_history_dir(self) -> Path:
+        """The last ``keep_snapshots`` published snapshots (:mod:`pipelines.snapshots`)."""
+        return self.serving_dir / "history"
+
+    @property
+    def refresh_lock_path(self) -> Path:
+        """Held by whatever writes the lake, the warehouse or the snapshot, and by backups."""
+        return self.data_dir / ".refresh.lock"
 
     @property
     def reports_dir(self) -> Path:
@@ -126,6 +143,11 @@ class Settings:
     @property
     def users_path(self) -> Path:
         return self.data_dir / "users.json"
+
+    @property
+    def targets_path(self) -> Path:
+        """The targets and attention thresholds (pipelines/targets.py)."""
+        return self.data_dir / "targets.toml"
 
     @property
     def auth_state_path(self) -> Path:

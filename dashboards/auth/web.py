@@ -306,6 +306,10 @@ def install_auth(
     if not config.enabled:
         log.warning("sign-in is OFF (WSI_AUTH=off): anyone reaching this port sees all data")
         server.before_request_funcs.setdefault(None, []).insert(0, _set_local_viewer)
+        # no sign-in, but a session still keeps a choice (the snapshot viewed)
+        server.secret_key = config.session_secret or load_or_create_secret(
+            settings.data_dir / ".flask_secret"
+        )
         return
 
     if config.proxy_hops > 0:

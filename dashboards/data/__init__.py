@@ -20,7 +20,12 @@ One module per page area; pages call them through this package (``data.kpis(…)
 - :mod:`.uploads` — a steward's landing files and the audit log (数据上报, 数据质量).
 """
 
-from dashboards.data.coverage import community_coverage, coverage_at_radius, stations_in_month
+from dashboards.data.coverage import (
+    community_coverage,
+    coverage_at_radius,
+    stations_in_month,
+    warm_coverage,
+)
 from dashboards.data.demand import (
     crowded_stations,
     demand_by_community,
@@ -40,15 +45,25 @@ from dashboards.data.hotline import hotline_by_category, hotline_routing, unassi
 from dashboards.data.membership import cumulative_enrolment, drives_by_platform
 from dashboards.data.overview import (
     KPI_COLUMNS,
+    RANK_COLUMNS,
     Change,
+    Standing,
+    attention,
     default_month,
+    inside_level,
     kpi_trend,
     kpis,
     months,
+    parent_figures,
+    peer_group,
+    peer_ranking,
+    provisional,
     ranking,
     scope_name,
     scope_options,
     snapshot_info,
+    standing,
+    targets,
 )
 from dashboards.data.quality import (
     QUARANTINE_SHOWN,
@@ -57,32 +72,37 @@ from dashboards.data.quality import (
     quarantine_rows_shown,
     quarantine_summary,
 )
-from dashboards.data.reports import report_files
-from dashboards.data.stations import station_registry
-from dashboards.data.uploads import audit_events, steward_files
+from dashboards.data.reports import brief, brief_scope, month_card, report_files, report_groups
 from dashboards.data.snapshot import (
     Snapshot,
     available,
     configure,
     current_viewer,
+    newest,
+    set_snapshot_chooser,
     set_viewer_provider,
     settings,
     snapshot,
 )
+from dashboards.data.stations import station_registry
+from dashboards.data.uploads import audit_events, steward_files
 from dashboards.viewer import Viewer
 from pipelines.serving import NoSnapshot
 
 __all__ = [
     "audit_events", "steward_files",
-    "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "Change", "NoSnapshot", "Snapshot",
-    "Viewer", "available", "community_coverage", "configure", "coverage_at_radius",
-    "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month",
-    "demand_by_community", "download_table", "drives_by_platform", "hotline_by_category",
-    "hotline_routing", "hour_weekday", "ingest_files", "kpi_trend", "kpis", "months",
-    "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking",
-    "report_files", "scope_name", "scope_options", "seasons", "service_mix",
-    "set_viewer_provider", "settings", "snapshot", "snapshot_info", "stations_in_month",
-    "station_registry", "unassigned_calls", "worker_mix",
+    "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change", "NoSnapshot",
+    "Snapshot", "Standing", "Viewer", "attention", "available", "brief", "brief_scope",
+    "community_coverage", "configure", "coverage_at_radius", "crowded_stations",
+    "cumulative_enrolment", "current_viewer", "default_month", "demand_by_community",
+    "download_table", "drives_by_platform", "hotline_by_category", "hotline_routing",
+    "hour_weekday", "ingest_files", "inside_level", "kpi_trend", "kpis", "month_card",
+    "months", "newest", "parent_figures", "peer_group", "peer_ranking", "provisional",
+    "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking", "report_files",
+    "report_groups", "scope_name", "scope_options", "seasons", "service_mix",
+    "set_snapshot_chooser", "set_viewer_provider", "settings", "snapshot", "snapshot_info",
+    "standing", "station_registry", "stations_in_month", "targets", "unassigned_calls",
+    "warm_coverage", "worker_mix",
     # 需求预测 Demand forecast
     "ScopeForecast", "forecast_stations", "forecast_table", "scope_forecast",
 ]  # fmt: skip

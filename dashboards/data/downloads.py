@@ -16,7 +16,7 @@ from dashboards.data.demand import crowded_stations, demand_by_community
 from dashboards.data.forecast import forecast_table
 from dashboards.data.hotline import hotline_by_category, hotline_routing
 from dashboards.data.membership import drives_by_platform
-from dashboards.data.overview import kpi_trend, ranking
+from dashboards.data.overview import RANK_COLUMNS, inside_level, kpi_trend, peer_ranking, ranking
 from dashboards.data.quality import ingest_files, quarantine_rows, quarantine_summary
 from dashboards.data.siting import plan_download
 from dashboards.data.stations import station_registry
@@ -24,8 +24,10 @@ from dashboards.viewer import Viewer
 
 DOWNLOADS: dict[str, Callable[..., pl.DataFrame]] = {
     "kpi_trend": lambda v, scope, month, **_: kpi_trend(v, scope, month),
-    "ranking_district": lambda v, scope, month, **_: ranking(v, scope, month, "district"),
-    "ranking_subdistrict": lambda v, scope, month, **_: ranking(v, scope, month, "subdistrict"),
+    "ranking_peers": lambda v, scope, month, **_: peer_ranking(v, scope, month).select(
+        "scope_code", "scope_name", *RANK_COLUMNS
+    ),
+    "ranking_inside": lambda v, scope, month, **_: ranking(v, scope, month, inside_level(v, scope)),
     "coverage_gaps": lambda v, scope, month, radius_m=1000.0, **_: coverage_at_radius(
         v, scope, month, float(radius_m)
     ),

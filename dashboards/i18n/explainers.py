@@ -5,23 +5,37 @@ HELP: dict[str, tuple[str, str]] = {
         "在用驿站：启用日期不晚于月末且未在月初前停用。服务人次：当月服务记录人次之和；服务人数："
         "当月不同人员标识数。办结率 = 已办结 / 当月来电。入会率 = 入会人数 / 覆盖人数。覆盖率 = "
         "半径内有在用驿站的社区的户外劳动者 / 全部户外劳动者。环比、同比均由月度指标表计算，"
-        "相对变化 0.082 即 +8.2%。",
+        "相对变化 0.082 即 +8.2%。"
+        "卡片边框：绿色为达到目标，红色为未达标。环比只在“大幅变化”时着色（变差为红、变好为绿），"
+        "其余为灰色。按期办结率 = 受理满 7 日的工单中 7 日（168 小时）内办结的比例，"
+        "不因最新月份工单尚在办理期内而偏低；最新月份的热线数字标为“暂定”。排名为在同级（同一上级下）中的名次，"
+        "并列出上级（全市或本区）的数值。",
         "Active station: opened by the month's last day and not closed before its first day. "
         "Visits: sum of visits in the month; unique workers: distinct pseudonymised worker ids. "
         "Resolution rate = resolved / calls received in the month. Enrolment rate = enrolled / "
         "reached. Coverage rate = outdoor workers of communities with an active station within "
         "the radius / all outdoor workers. Month-on-month and year-on-year changes come from "
-        "kpi_monthly; a relative change of 0.082 is +8.2%.",
+        "kpi_monthly; a relative change of 0.082 is +8.2%. "
+        "A card's edge: green when the figure meets its target, red when it misses it. A "
+        "month-on-month change is coloured only when it is a large move (red the bad way, green "
+        "the good way), else grey. On-time resolution rate = of the calls at least 7 days old, "
+        "those resolved within 168 hours: it does not fall in the newest month just because "
+        "calls are still open; hotline figures of that month are marked provisional. The rank "
+        "is among the peers (same level, same parent), beside the parent's figure.",
     ),
     "trends": (
         "每月的服务人次、热线来电、入会人数与覆盖率，取自月度指标表（kpi_monthly）。",
         "Visits, calls, enrolled and coverage rate per month, from kpi_monthly.",
     ),
     "ranking": (
-        "各区、各街道（乡镇）当月的覆盖率、服务人次和办结率；办结率 = 已办结 / 当月来电，"
-        "无来电时为空。",
-        "Each district's and subdistrict's coverage rate, visits and resolution rate in the "
-        "month; resolution rate = resolved / calls, blank without calls.",
+        "当月的覆盖率、七有达标率、服务人次或按期办结率（受理满 7 日的来电中 7 日内办结的比例，"
+        "无此类来电时为空）。第一张图为本范围与同级（同一上级下）的比较，本范围以深色标出，虚线为"
+        "上级的数值，点线为目标；第二张图为本范围下一级的排名。点击条形进入该范围。",
+        "The month's coverage rate, standard rate, visits or on-time resolution rate (of the "
+        "calls at least 7 days old, those resolved within 7 days; blank without such calls). "
+        "The first chart compares this scope (dark) with its peers (same level, same parent), "
+        "the dashed line is the parent's figure, the dotted one the target; the second ranks "
+        "the scopes one level down. Click a bar to open that scope.",
     ),
     "coverage": (
         "社区质心与在用驿站之间的大圆距离（haversine，地球半径 6,371,008.8 米）不超过半径即为覆盖。"
@@ -66,10 +80,13 @@ HELP: dict[str, tuple[str, str]] = {
         "active stations whose seats are known.",
     ),
     "hotline": (
-        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；办结时长中位数 = 当月受理且已办结"
-        "工单的（办结时间 − 受理时间）中位数，单位小时。",
+        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；按期办结率 = 受理已满 7 日的"
+        "来电中 7 日（168 小时）内办结的比例，最新月份也可与之前比较；办结时长中位数 = 当月受理"
+        "且已办结工单的（办结时间 − 受理时间）中位数，单位小时。",
         "Calls = tickets received in the month; resolution rate = resolved of those / calls; "
-        "median hours = median of (resolved − received) over the month's resolved calls.",
+        "on-time resolution rate = of the calls at least 7 days old, those resolved within 168 "
+        "hours, comparable in the newest month too; median hours = median of (resolved − "
+        "received) over the month's resolved calls.",
     ),
     "backlog": (
         "月末积压 = 截至当月受理、状态仍未办结的工单数；满意度为当月有评价工单的平均分（1–5）。",
@@ -125,6 +142,19 @@ HELP: dict[str, tuple[str, str]] = {
         "programme and proves the plan optimal within the time limit, else states the gap. A "
         "site without a cost (community centroids too) counts at the median estimated cost of "
         "the candidate sites. Sites are listed by marginal gain.",
+    ),
+    # --- leadership (issue 16): the headline, targets, standing and provisional figures
+    "attention": (
+        "本月需关注的句子来自 attention_monthly：低于目标（七有达标率、覆盖率、按期办结率，目标见 "
+        "targets.toml）、环比大幅变化（比率 ≥ 5 个百分点，人数、人次 ≥ 20%，上月不少于 100）、"
+        "比同级中位数低 ≥ 10 个百分点、驿站上月有 ≥ 30 人次本月无记录、积压工单连续两月上升。"
+        "先列本范围的，再按类别汇总下一级；点击句子打开对应页面。",
+        "The sentences come from attention_monthly: a figure below its target (standard rate, "
+        "coverage rate, on-time resolution rate; targets in targets.toml), a large month-on-"
+        "month move (≥ 5 points for a rate, ≥ 20 % of at least 100 for a count), ≥ 10 points "
+        "below the peers' median, a station silent after ≥ 30 visits, a backlog rising two "
+        "months running. This scope's first, then one per kind for the scopes one level down; "
+        "a sentence opens its page.",
     ),
     # 需求预测 Demand forecast (issue 18), from docs/forecast.md
     "forecast": (

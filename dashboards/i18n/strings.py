@@ -77,7 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # hotline
     "hotline.categories": ("各类诉求来电", "Calls by category"),
-    "hotline.performance": ("办结率与办结时长", "Resolution rate and time"),
+    "hotline.performance": ("按期办结率与办结时长", "On-time resolution rate and time"),
     "hotline.backlog": ("积压工单与满意度", "Backlog and satisfaction"),
     "hotline.routing": ("转办部门", "Routing departments"),
     "hotline.unassigned": ("未归属社区的来电", "Calls without a community"),
@@ -153,6 +153,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend.still_uncovered": ("仍未覆盖", "Still uncovered"),
     "legend.planned": ("规划点位", "Planned site"),
     "legend.stations": ("现有驿站", "Existing stations"),
+    # --- leadership (issue 16): the overview's headline, KPI cards, rankings, briefs, cards
+    "overview.attention": ("本月需关注", "What needs attention"),
+    "overview.rank_peers": ("{level}排名", "{level} ranked"),
+    "overview.rank_inside": ("{parent}内{level}排名", "{level} of {parent} ranked"),
+    "overview.drill_hint": ("点击条形可进入该范围", "Click a bar to open that scope"),
+    "overview.brief": ("本范围月度简报（HTML）", "Brief of this scope (HTML)"),
+    "overview.card": ("微信月报卡片（PNG）", "WeChat month card (PNG)"),
+    "overview.card_failed": (
+        "卡片未能生成：服务器上没有可用的 chromium。",
+        "The card could not be drawn: no chromium on the server.",
+    ),
+    "overview.file_html": ("简报 HTML", "brief (HTML)"),
+    "overview.file_pdf": ("简报 PDF", "brief (PDF)"),
+    "overview.file_png": ("微信卡片 PNG", "WeChat card (PNG)"),
+    "overview.other_reports": (
+        "其他 {n} 个范围的报告与卡片",
+        "Reports and cards of {n} more scopes",
+    ),
+    "overview.no_ranking": ("社区以下没有排名。", "Nothing is ranked below a community."),
+    "level.district": ("各区", "Districts"),
+    "level.subdistrict": ("各街道(乡镇)", "Subdistricts"),
+    "level.community": ("各社区", "Communities"),
+    "kpi.rank": ("第 {rank} / {peers}", "{rank} of {peers}"),
+    "kpi.provisional": ("暂定", "provisional"),
+    "kpi.target_met": ("目标 ≥ {target}，已达标", "Target ≥ {target}: met"),
+    "kpi.target_missed": ("目标 ≥ {target}，未达标", "Target ≥ {target}: missed"),
+    "rank.target": ("目标", "Target"),
+    "filter.fold": ("筛选：月份与范围", "Month and scope"),
     # 需求预测 Demand forecast (issue 18): the section on the demand page
     "forecast.title": ("需求预测", "Demand forecast"),
     "forecast.station": ("驿站", "Station"),
@@ -307,6 +335,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stale.no_complete_month": (
         "数据中还没有完整的月份（按日期现在应已有 {expected} 的数据）。",
         "The data holds no complete month yet ({expected} is due by now).",
+    ),
+    # -- operations (issue 20): the snapshot a city user views ------------------------
+    "snapshot.label": ("数据快照", "Snapshot"),
+    "snapshot.newest": ("最新", "newest"),
+    "snapshot.viewing": (
+        "正在查看 {published} 发布的历史数据快照，不是最新数据；其他用户看到的仍是最新快照。"
+        "在右上角“数据快照”中选择“最新”即可返回。",
+        "You are viewing the snapshot published {published}, not the newest one; everyone "
+        "else sees the newest. Choose “newest” under Snapshot (top right) to go back.",
+    ),
+    "snapshot.gone": (
+        "您选择的历史快照已不再保留，现显示最新快照。",
+        "The earlier snapshot you chose is no longer kept: this is the newest one.",
     ),
 }
 

@@ -9,6 +9,8 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboards import data, figures
 from dashboards.components import (
+    chart_outputs,
+    chart_values,
     context,
     download_bar,
     graph,
@@ -52,7 +54,7 @@ def layout(**_):
 
 
 @callback(
-    Output("coverage-map", "figure"),
+    *chart_outputs("coverage-map"),
     Output("coverage-summary", "children"),
     *table_outputs("coverage-gaps", "coverage_gaps"),
     Input("lang", "data"),
@@ -80,4 +82,5 @@ def update(lang, month, scope, radius_m):
     )  # fmt: skip
     gaps = communities.filter(communities["uncovered_workers"] > 0).select(GAP_COLUMNS)
     params = {"scope": scope, "month": month.isoformat(), "radius_m": radius_m}
-    return fig, summary, *table_values(gaps, lang, ("community_name",), params)
+    return (*chart_values(fig, "coverage.map", viewer, scope, month, lang), summary,
+            *table_values(gaps, lang, ("community_name",), params))  # fmt: skip

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 
-from pipelines.refresh import refresh_lock
+from pipelines.refresh import LockTimeout, refresh_lock
 from pipelines.settings import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -35,9 +35,11 @@ def kick(settings: Settings) -> bool:
         mine = _started.get(str(settings.data_dir))
         if mine is not None and mine.poll() is None:
             return False  # ours still runs: it refreshes again while requests wait
-        with refresh_lock(settings, wait=False) as free:
-            if not free:
-                return False  # another refresh runs, and it too looks again when done
+        try:
+            with refresh_lock(settings, timeout=0):
+                pass
+        except LockTimeout:
+            return False  # another refresh runs, and it too looks again when done
         _started[str(settings.data_dir)] = _start(settings)
         return True
 

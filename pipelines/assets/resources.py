@@ -1,4 +1,6 @@
-"""The resources the assets share: the working warehouse."""
+"""The resources the assets share: the working warehouse, held under the data folder's
+refresh lock (:func:`pipelines.refresh.refresh_lock`) while a step writes it, so that a
+run of the Dagster job, ``python -m pipelines run`` and a backup take turns."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import dagster as dg
 import duckdb
 
 from pipelines import warehouse
+from pipelines.refresh import refresh_lock
+from pipelines.settings import get_settings
 from pipelines.warehouse import state
 
 
@@ -21,6 +25,6 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(Path(self.path)) as con:
+        with refresh_lock(get_settings()), warehouse.connect(Path(self.path)) as con:
             state.create(con)
             yield con

@@ -10,7 +10,9 @@ ingested in parallel (:func:`ingest`, one process per core). Per file,
 ``rows_read = rows_valid + rows_invalid + rows_skipped``; the warehouse then splits the
 valid rows into loaded, superseded and quarantined (unknown references, duplicate ids).
 A file is skipped when its size and modification time, or else its content hash, are
-those of its record. A file a steward uploaded carries who did it and their scope
+those of its record. A file still being written is waited for (:mod:`pipelines.ingest`,
+``WSI_LANDING_SETTLE_S``), and one that changes while it is read is not recorded: the
+next run reads it again. A file a steward uploaded carries who did it and their scope
 (:mod:`pipelines.uploads.registry`); rows outside a district or subdistrict steward's
 scope are quarantined (``out_of_scope``, :mod:`.scope_check`). The upload page's preview
 reads a file the same way into a lake of its own (:func:`read_into_lake`).
@@ -34,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.ingest import engine_version, landing_files, privacy
+from pipelines.ingest import engine_version, landing_files, privacy, wait_until_settled
 from pipelines.ingest.communities import DistrictMatcher
 from pipelines.ingest.read import FileFacts, Unreadable, inspect_bytes, open_table
 from pipelines.ingest.scope_check import scope_check
@@ -205,11 +207,17 @@ def _write_parts(file: Path, facts: FileFacts, ctx: Context, run: SourceRun) -> 
 
 
 def read_into_lake(
-    file: Path, rel: str, run: SourceRun, facts: FileFacts, uploader: Uploader | None
+    file: Path,
+    rel: str,
+    run: SourceRun,
+    facts: FileFacts,
+    uploader: Uploader | None,
+    stat: os.stat_result | None = None,
 ) -> FileRecord:
     """Read ``file`` as the landing file ``rel`` into ``run.lake``: its parts written,
-    its record returned (not committed). ``uploader``: the steward it came from."""
-    stat = file.stat()
+    its record returned (not committed). ``uploader``: the steward it came from;
+    ``stat``: the file's as it was looked at before reading (the record keeps it)."""
+    stat = stat or file.stat()
     ctx = run.context(rel, stat.st_mtime, facts, uploader)
     try:
         record = _write_parts(file, facts, ctx, run)
@@ -254,12 +262,27 @@ def ingest_file(file: Path, run: SourceRun) -> FileRecord | None:
     if known and known.sha256 == facts.sha256:
         lake.commit(replace(known, file_mtime=stat.st_mtime, file_size=stat.st_size))
         return None
-    record = read_into_lake(file, rel, run, facts, uploader)
+    record = read_into_lake(file, rel, run, facts, uploader, stat)
+    if _changed_since(file, stat):
+        log.warning("%s changed while it was read: the next run reads it again", rel)
+        return None  # its parts, named by no record, are collected later
     lake.commit(record)
     log.info(
         "%s: %s, %d read, %d invalid", rel, record.status, record.rows_read, record.rows_invalid
     )
     return record
+
+
+def _changed_since(file: Path, stat: os.stat_result) -> bool:
+    try:
+        now = file.stat()
+    except FileNotFoundError:
+        return True
+    return (now.st_size, now.st_mtime_ns, now.st_ctime_ns) != (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+    )
 
 
 def _ingest_files(source: str, files: list[str], settings: Settings) -> list[FileRecord]:
@@ -273,11 +296,11 @@ def ingest(
 ) -> list[FileRecord]:
     """Ingest the new and changed landing files of ``sources`` (all by default); with
     ``workers`` > 1, files are read by that many processes at once. Returns the records
-    of the files ingested."""
+    of the files ingested. Files still being written are waited for, a while."""
     settings = settings or get_settings()
-    jobs = [
-        (source, [str(f) for f in landing_files(settings, source)]) for source in (sources or SPECS)
-    ]
+    sources = list(sources or SPECS)
+    wait_until_settled(settings, sources)
+    jobs = [(source, [str(f) for f in landing_files(settings, source)]) for source in sources]
     jobs = [(source, files) for source, files in jobs if files]
     if workers <= 1 or sum(len(files) for _, files in jobs) <= 1:
         return [r for source, files in jobs for r in _ingest_files(source, files, settings)]

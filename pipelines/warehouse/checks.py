@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 
 from pipelines.ingest.specs import SPECS
-from pipelines.planning.geo import pairs_within
 from pipelines.settings import Settings
 
 ADDITIVE = (
@@ -23,7 +21,8 @@ ADDITIVE = (
     "outdoor_workers", "covered_workers", "communities", "covered_communities",
 )  # fmt: skip
 #: counts whose rows may lack a place below the city (unmatched calls, unplaced drives)
-AT_MOST = ("calls", "resolved", "backlog", "drives", "reached", "enrolled")
+AT_MOST = ("calls", "resolved", "eligible_calls_7d", "resolved_7d", "backlog", "drives",
+           "reached", "enrolled")  # fmt: skip
 COUNTS = (*ADDITIVE, *AT_MOST, "unique_workers")
 
 
@@ -66,6 +65,10 @@ def coverage_by_radius(
 ) -> dict[float, int]:
     """Covered workers in the latest month at each radius, recomputed independently of
     the SQL grid (KD-tree, pipelines/planning/geo.py)."""
+    import numpy as np  # imported here: a refresh that runs no coverage check skips SciPy
+
+    from pipelines.planning.geo import pairs_within
+
     communities = con.execute(
         "SELECT lat, lon, outdoor_workers FROM marts.communities ORDER BY community_code"
     ).fetchnumpy()

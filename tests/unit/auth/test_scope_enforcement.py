@@ -157,13 +157,30 @@ def test_overview_for_another_district_returns_the_viewers_own(dashboard) -> Non
     assert haidian != own  # the city does see 海淀区, so the comparison above means something
 
 
-def test_rankings_never_name_another_district(dashboard) -> None:
-    fangshan = _client(dashboard, "fangshan")
-    text = crafted(fangshan, "overview-rank-district.figure", {**PAGE, "scope.data": CITY})
-    assert "万寿路" not in text and "海淀" not in text and "拱辰" in text
-    city_text = crafted(_client(dashboard, "city1"), "overview-rank-district.figure",
-                        {**PAGE, "scope.data": CITY})  # fmt: skip
-    assert "海淀" in city_text
+def test_rankings_compare_with_peers_but_never_look_inside_them(dashboard) -> None:
+    """A district leader sees the districts' totals ranked (their peers) and their own
+    subdistricts, never a subdistrict of another district; a subdistrict leader sees the
+    subdistricts of their district, never another district's (issue 16: every level
+    compares)."""
+    values = {**PAGE, "scope.data": CITY, "overview-rank-by.value": "visits"}
+
+    def figures(username: str, scope: str) -> tuple[str, str]:
+        """The peers' and the inside ranking's figures as text (one callback draws both)."""
+        text = crafted(_client(dashboard, username), "overview-rank-peers.figure",
+                       {**values, "scope.data": scope})  # fmt: skip
+        response = json.loads(text)["response"]
+        return tuple(
+            json.dumps(response[f"overview-rank-{which}"]["figure"], ensure_ascii=False)
+            for which in ("peers", "inside")
+        )
+
+    peers, inside = figures("fangshan", CITY)
+    assert "海淀区" in peers and "房山区" in peers and "万寿路" not in peers
+    assert "拱辰" in inside and "海淀" not in inside and "万寿路" not in inside
+    peers, inside = figures("gongchen", HAIDIAN)
+    assert "琉璃河" in peers and "海淀" not in peers and "万寿路" not in peers
+    assert "梅花庄" in inside and "周庄" not in inside
+    assert "万寿路" in figures("city1", CITY)[1]
 
 
 def test_coverage_and_demand_stay_inside_the_subdistrict(dashboard) -> None:
