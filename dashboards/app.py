@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dash
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask import abort, has_request_context, request, send_file
 
@@ -24,7 +24,7 @@ from dashboards.components import T, grid_options, snapshot_picker
 from dashboards.components.downloads import register_download_callback
 from dashboards.components.freshness import register_stale_banner, stale_banner
 from dashboards.health import register_health
-from dashboards.i18n import STRINGS, help_text, month_label, t
+from dashboards.i18n import STRINGS, dropdown_labels, help_text, month_label, t
 from dashboards.upload import install_upload
 from dashboards.viewer import Viewer
 from pipelines.scope import LEVELS, level_of, parent_of
@@ -37,13 +37,15 @@ PICKERS = ("district", "subdistrict", "community")
 
 
 def _shell() -> html.Div:
-    picker = {"clearable": True, "searchable": True, "className": "picker"}
+    picker = {"clearable": True, "searchable": True, "className": "picker",
+              "labels": dropdown_labels("zh")}  # fmt: skip
     return html.Div(
         [
             dcc.Store(id="lang", storage_type="local"),
             dcc.Store(id="scope"),
             # a scope a page asks to open (a click on a ranking's bar): the pickers walk to it
             dcc.Store(id="drill"),
+            dcc.Store(id="plot-locale"),
             html.Header(
                 [
                     html.H1(T("app.title")),
@@ -67,7 +69,12 @@ def _shell() -> html.Div:
                             html.Label(
                                 [
                                     T("filter.month"),
-                                    dcc.Dropdown(id="month", clearable=False, className="picker"),
+                                    dcc.Dropdown(
+                                        id="month",
+                                        clearable=False,
+                                        className="picker",
+                                        labels=dropdown_labels("zh"),
+                                    ),
                                 ]
                             ),
                             html.Label(
@@ -168,6 +175,23 @@ def _register_shell_callbacks(app: Dash) -> None:
         Output("filters-fold", "open"),
         Input("_pages_location", "pathname"),
     )
+
+    # plotly's and AG Grid's own words follow the language (assets/plotly-locale-zh-cn.js)
+    app.clientside_callback(
+        ClientsideFunction("wsi", "plotLocale"),
+        Output("plot-locale", "data"),
+        Input("lang", "data"),
+    )
+
+    @app.callback(
+        Output("month", "labels"),
+        Output("district", "labels"),
+        Output("subdistrict", "labels"),
+        Output("community", "labels"),
+        Input("lang", "data"),
+    )
+    def picker_words(lang: str | None) -> list[dict]:
+        return [dropdown_labels(lang)] * 4
 
     @app.callback(
         Output("lang", "data"),

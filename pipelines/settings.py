@@ -61,6 +61,11 @@ class Settings:
     siting_time_limit_s: float = 10.0
     source_crs: dict[str, str] = field(default_factory=dict)
     map_tiles_url: str | None = None
+    #: the maps' basemap (none, tianditu, amap, custom; dashboards/basemaps.py), the
+    #: Tianditu key and the coordinate system of a custom tile URL
+    map_basemap: str | None = None
+    tianditu_key: str | None = None
+    map_tiles_crs: str = "wgs84"
     #: months the newest complete month may lag the current one before the dashboard warns
     data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
@@ -92,6 +97,9 @@ class Settings:
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
             source_crs=_source_crs(),
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+            map_basemap=os.environ.get("WSI_MAP_BASEMAP", "").strip().lower() or None,
+            tianditu_key=os.environ.get("WSI_TIANDITU_KEY", "").strip() or None,
+            map_tiles_crs=os.environ.get("WSI_MAP_TILES_CRS", "").strip().lower() or "wgs84",
             lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
             data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
             keep_snapshots=max(1, _env_int("WSI_KEEP_SNAPSHOTS", 3)),

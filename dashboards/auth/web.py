@@ -57,6 +57,7 @@ from dashboards.auth.sessions import SessionStore
 from dashboards.auth.state import StateDB
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
+from dashboards.basemaps import tile_urls
 from dashboards.viewer import ROLE_LABELS, Viewer
 from pipelines.uploads import audit
 
@@ -129,7 +130,7 @@ class _Auth:
             f"{self.prefix}_favicon.ico",
         }
         static = self.public_endpoints - {self.login_endpoint}
-        self.headers = SecurityHeaders(app, static, settings.map_tiles_url)
+        self.headers = SecurityHeaders(app, static, tile_urls(settings))
 
     # -- the session ---------------------------------------------------------------
     def session_user(self) -> User | None:

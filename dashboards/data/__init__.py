@@ -21,8 +21,10 @@ One module per page area; pages call them through this package (``data.kpis(…)
 """
 
 from dashboards.data.coverage import (
+    GAP_COLUMNS,
     community_coverage,
     coverage_at_radius,
+    coverage_gaps,
     stations_in_month,
     warm_coverage,
 )
@@ -34,7 +36,7 @@ from dashboards.data.demand import (
     service_mix,
     worker_mix,
 )
-from dashboards.data.downloads import DOWNLOADS, download_table
+from dashboards.data.downloads import DOWNLOADS, describe, download_table
 from dashboards.data.forecast import (
     ScopeForecast,
     forecast_stations,
@@ -91,11 +93,12 @@ from pipelines.serving import NoSnapshot
 
 __all__ = [
     "audit_events", "steward_files",
-    "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change", "NoSnapshot",
-    "Snapshot", "Standing", "Viewer", "attention", "available", "brief", "brief_scope",
-    "community_coverage", "configure", "coverage_at_radius", "crowded_stations",
-    "cumulative_enrolment", "current_viewer", "default_month", "demand_by_community",
-    "download_table", "drives_by_platform", "hotline_by_category", "hotline_routing",
+    "DOWNLOADS", "GAP_COLUMNS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change",
+    "NoSnapshot", "Snapshot", "Standing", "Viewer", "attention", "available", "brief",
+    "brief_scope", "community_coverage", "configure", "coverage_at_radius", "coverage_gaps",
+    "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month",
+    "demand_by_community", "describe", "download_table", "drives_by_platform",
+    "hotline_by_category", "hotline_routing",
     "hour_weekday", "ingest_files", "inside_level", "kpi_trend", "kpis", "month_card",
     "months", "newest", "parent_figures", "peer_group", "peer_ranking", "provisional",
     "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking", "report_files",

@@ -63,6 +63,20 @@ def _coverage_index(month: date) -> CoverageIndex:
     return index
 
 
+#: the coverage page's table of gaps (and its download)
+GAP_COLUMNS = ("community_name", "subdistrict", "district", "outdoor_workers",
+               "uncovered_workers", "nearest_station_m", "nearest_station_name")  # fmt: skip
+
+
+def coverage_gaps(
+    viewer: Viewer, scope: str | None, month: date | str, radius_m: float
+) -> pl.DataFrame:
+    """The communities with workers left uncovered at ``radius_m``, largest gaps first:
+    the table of the coverage page and its download."""
+    covered = coverage_at_radius(viewer, scope, month, float(radius_m))
+    return covered.filter(pl.col("uncovered_workers") > 0).select(GAP_COLUMNS)
+
+
 def coverage_at_radius(
     viewer: Viewer, scope: str | None, month: date | str, radius_m: float
 ) -> pl.DataFrame:

@@ -9,7 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboards.figures.base import COLORS, FONT, SEQUENCE, empty, month_axis, months, style
-from dashboards.i18n import WEEKDAYS, column, label, t
+from dashboards.i18n import WEEKDAYS, column, label, label_codes, t
 
 # --- overview ------------------------------------------------------------------------
 
@@ -254,9 +254,10 @@ def cumulative(df: pl.DataFrame, lang: str) -> go.Figure:
 
 
 def quarantine_reasons(df: pl.DataFrame, lang: str) -> go.Figure:
-    """Quarantined rows per reason, stacked by source."""
+    """Quarantined rows per reason, stacked by source (both in the reader's words)."""
     if df.is_empty():
         return empty(lang)
+    df = label_codes(df.select("source", "reason", "rows"), lang)
     totals = df.group_by("source", "reason").agg(pl.col("rows").sum()).sort("source", "reason")
     fig = go.Figure()
     for source in totals["source"].unique().sort().to_list():

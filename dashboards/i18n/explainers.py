@@ -115,15 +115,19 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "stations": (
         "七有达标：避暑取暖、卫生间、饮用水、充电、防疫物品、医疗急救包、雨具七项齐全。已验收：验收日期"
-        "不晚于所选月份月末。服务人次为所选月份。",
+        "不晚于所选月份月末。服务人次为所选月份。地图按七有情况着色：齐全、缺 1 项、缺 2 项及以上，"
+        "本月未在用的为灰色；悬停可见所缺设施。",
         "Meets the standard (七有): all seven of shelter, toilet, drinking water, charging, "
         "epidemic supplies, first-aid kit and rain gear. Accepted: accepted on or before the "
-        "selected month's end. Visits are the selected month's.",
+        "selected month's end. Visits are the selected month's. The map colours each station by "
+        "its 七有: all seven, one missing, two or more missing, grey when not active in the "
+        "month; hover to see what it lacks.",
     ),
     "quality": (
-        "每个已载入文件都满足：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数。无法读取的文件标记为"
-        "“rejected”并说明原因；隔离行保留文件、行号、列、原因与原始值，修正后重新放入即可。",
-        "Every loaded file satisfies rows read = loaded + quarantined + superseded. A file that "
+        "每个已载入文件都满足：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数 + 跳过的合计与表尾行。"
+        "无法读取的文件标记为“已拒收”并说明原因；隔离行保留文件、行号、列、原因与原始值，修正后重新放入即可。",
+        "Every loaded file satisfies rows read = loaded + quarantined + superseded + skipped "
+        "totals and footers. A file that "
         "cannot be read is 'rejected' with its reason; a quarantined row keeps its file, row "
         "number, column, reason and original values, so the export can be fixed and dropped "
         "again.",
@@ -133,7 +137,10 @@ HELP: dict[str, tuple[str, str]] = {
         "最多。需求为各社区在所选半径下、按最新发布月份在用驿站计算的未覆盖劳动者（现有驿站固定）。"
         "方案相同时取总费用较低者，再按点位编号排序后逐个比较。求解器为 HiGHS 整数规划，"
         "在时间限制内证明最优，否则给出最优性差距。费用未知的点位（含社区中心点）按候选点位预计"
-        "费用的中位数计。点位按边际新增覆盖排序。",
+        "费用的中位数计。点位按边际新增覆盖排序。必建点位先建，其余点位是对剩余需求的最优方案；排除点位"
+        "不会入选。按预测人次规划时，未覆盖社区的权重 = 未覆盖人数 × 所在区已覆盖劳动者人均预测人次"
+        "（取整），同一区内系数相同。k ≤ 0、半径超出允许范围、预算为负时提示错误，不会改用默认值。"
+        "方案只保存规划条件，仅本人可见，打开时按当天数据和本人权限重新计算。",
         "Maximal covering location: choose at most k candidate sites (or stay within the budget "
         "of estimated cost) to cover the most outdoor workers not covered today. Demand is each "
         "community's uncovered workers at the chosen radius, given the stations active in the "
@@ -141,7 +148,13 @@ HELP: dict[str, tuple[str, str]] = {
         "then to the sorted list of site ids compared in order. HiGHS solves the integer "
         "programme and proves the plan optimal within the time limit, else states the gap. A "
         "site without a cost (community centroids too) counts at the median estimated cost of "
-        "the candidate sites. Sites are listed by marginal gain.",
+        "the candidate sites. Sites are listed by marginal gain. Pinned sites are built first "
+        "and the rest is the best plan for the demand they leave; excluded sites are never "
+        "chosen. Weighed by forecast visits, an uncovered community counts its uncovered "
+        "workers × its district's forecast visits per covered worker (rounded), one figure "
+        "per district. k ≤ 0, a radius out of range or a negative budget is refused with a "
+        "message, never replaced by a default. Scenarios keep the settings only, are seen "
+        "by their owner only, and are planned again on the day's data when opened.",
     ),
     # --- leadership (issue 16): the headline, targets, standing and provisional figures
     "attention": (

@@ -1,5 +1,7 @@
-"""UI strings (labels, titles, messages) in Chinese and English, by key."""
+"""UI strings (labels, titles, messages) in Chinese and English, by key; the planners'
+pages' and the downloads' are in :mod:`.planning`."""
 
+from dashboards.i18n.planning import PLANNING
 from dashboards.i18n.upload import UPLOAD_STRINGS
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -106,8 +108,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "quality.balanced": ("行数核对", "Row accounting"),
     "quality.equation": (
-        "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数",
-        "Per file: rows read = rows loaded + rows quarantined + rows superseded",
+        "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数 + 跳过的合计与表尾行",
+        "Per file: rows read = rows loaded + rows quarantined + rows superseded + total and "
+        "footer rows skipped",
     ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -116,43 +119,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "season.autumn": ("秋（9–11月）", "Autumn (Sep–Nov)"),
     "season.winter": ("冬（12–2月）", "Winter (Dec–Feb)"),
     "unknown": ("未知", "Unknown"),
-    # 选址规划 Siting
-    "page.siting": ("选址规划", "Siting"),
-    "siting.controls": ("规划条件", "Plan settings"),
-    "siting.k": ("新增驿站数 k", "New stations k"),
-    "siting.radius": ("服务半径（米）", "Service radius (m)"),
-    "siting.budget": ("预算（与预计费用同单位，可空）", "Budget (units of est. cost, optional)"),
-    "siting.district": ("区", "District"),
-    "siting.city": ("全市", "Whole city"),
-    "siting.centroids": (
-        "把未覆盖社区的中心点也作为候选点位",
-        "Also consider uncovered community centroids as sites",
-    ),
-    "siting.run": ("计算规划", "Plan"),
-    "siting.map": ("规划点位与新增覆盖的社区", "Planned sites and the communities they add"),
-    "siting.table": ("规划点位（按新增覆盖排序）", "Planned sites (by marginal gain)"),
-    "siting.summary": (
-        "{scope}：今日覆盖 {today:,} / {total:,} 名户外劳动者（{rate_today}）；"
-        "按规划新增 {sites} 个驿站后覆盖 {after:,}（{rate_after}），新增 {new:,}。"
-        "总费用 {cost:,.2f}。{quality}（{seconds:.1f} 秒）",
-        "{scope}: {today:,} of {total:,} outdoor workers covered today ({rate_today}); "
-        "with the {sites} planned stations {after:,} ({rate_after}), {new:,} more. "
-        "Total cost {cost:,.2f}. {quality} ({seconds:.1f} s)",
-    ),
-    "siting.proven": ("已证明为最优方案", "Proven optimal"),
-    "siting.gap": (
-        "时间限制内未证明最优，最优性差距 ≤ {gap}",
-        "Not proven optimal within the time limit; gap ≤ {gap}",
-    ),
-    "siting.not_allowed": (
-        "选址规划按区或全市进行，您的账号范围不足一个区。",
-        "Siting plans a district or the city; your account's scope is smaller.",
-    ),
-    "legend.covered_today": ("今日已覆盖社区", "Covered today"),
-    "legend.new_covered": ("规划后新增覆盖", "Newly covered by the plan"),
-    "legend.still_uncovered": ("仍未覆盖", "Still uncovered"),
-    "legend.planned": ("规划点位", "Planned site"),
-    "legend.stations": ("现有驿站", "Existing stations"),
     # --- leadership (issue 16): the overview's headline, KPI cards, rankings, briefs, cards
     "overview.attention": ("本月需关注", "What needs attention"),
     "overview.rank_peers": ("{level}排名", "{level} ranked"),
@@ -349,6 +315,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "您选择的历史快照已不再保留，现显示最新快照。",
         "The earlier snapshot you chose is no longer kept: this is the newest one.",
     ),
+    **PLANNING,
 }
 
 # the 数据上报 page and the audit log (dashboards/i18n/upload.py)

@@ -4,6 +4,8 @@ audit log (uploads, previews, accepts, withdrawals, sign-ins, downloads)."""
 
 from __future__ import annotations
 
+import json
+
 import dash
 import polars as pl
 from dash import Input, Output, callback, html
@@ -24,6 +26,7 @@ from dashboards.components import (
     table_values,
 )  # fmt: skip
 from dashboards.i18n import t
+from dashboards.i18n.values import FILE_STATUSES, pick
 from pipelines.uploads.audit import EVENTS
 
 dash.register_page(
@@ -77,8 +80,9 @@ def update(lang):
     for spec in file_columns:
         if spec["field"] == "balanced":
             spec["cellRenderer"] = "agCheckboxCellRenderer"
-        if spec["field"] == "status":
-            spec["cellClassRules"] = {"rejected": "params.value === 'rejected'"}
+        if spec["field"] == "status":  # the cell shows the status in words
+            word = json.dumps(pick(FILE_STATUSES["rejected"], "rejected", lang))
+            spec["cellClassRules"] = {"rejected": f"params.value === {word}"}
         if spec["field"] == "message":
             spec["flex"] = 1
             spec["minWidth"] = 280
