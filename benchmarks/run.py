@@ -247,6 +247,25 @@ def part_load(data_dir: Path, results: dict, users: int, seconds: float, repeat:
     results["captured"] = _counts(results["captured"])
 
 
+def part_browser(data_dir: Path, results: dict, repeat: int, rounds: int = 10) -> None:
+    """What a person waits for in headless chromium (:mod:`benchmarks.browser_latency`):
+    sign-in to a complete overview, and a month or district picker changed to the page
+    settled again, ``repeat`` times."""
+    from benchmarks import browser_latency
+
+    results["browser"] = []
+    with duckdb.connect(str(data_dir / "serving" / "current.duckdb"), read_only=True) as con:
+        stations = con.execute("SELECT count(*) FROM stations").fetchone()[0]
+    results["browser_snapshot"] = f"{data_dir} ({stations:,} stations)"
+    for n in range(repeat):
+        log(f"browser run {n + 1}/{repeat} (load {loadavg()})")
+        before = loadavg()
+        r = browser_latency.run(data_dir, rounds)
+        r["load"] = f"{before} → {loadavg()}"
+        results["browser"].append(r)
+        log(f"  sign-in median {r['sign_in_median_s']} s, picker p95 {r['picker_p95_all_ms']} ms")
+
+
 def _counts(captured: dict) -> dict:
     return {page: len(bodies) for page, bodies in captured.items()}
 
@@ -308,6 +327,8 @@ def main() -> None:
     if notes.exists():
         results["notes"] = notes.read_text(encoding="utf-8")
     kept = work / "published"
+    if args.data and not parts & {"baseline", "pipeline"} and (args.data / "serving").is_dir():
+        kept = args.data  # a folder a pipeline run published into (e.g. the demo's)
 
     def save(final: bool = False) -> None:
         """The report so far (a run stopped halfway still leaves its figures)."""
@@ -322,11 +343,15 @@ def main() -> None:
     if "refresh" in parts:
         refresh_cases.run(landing, work, args.repeat, results)
         save()
-    if parts & {"dashboard", "load"} and not (kept / "serving" / "current.duckdb").exists():
+    served = {"dashboard", "browser", "load"}
+    if parts & served and not (kept / "serving" / "current.duckdb").exists():
         log(f"no published snapshot in {kept}: run the pipeline part first")
-        parts -= {"dashboard", "load"}
+        parts -= served
     if "dashboard" in parts:
         part_dashboard(kept, results, args.repeat)
+        save()
+    if "browser" in parts:
+        part_browser(kept, results, args.repeat)
         save()
     if "load" in parts:
         part_load(kept, results, args.users, args.seconds, args.repeat)
