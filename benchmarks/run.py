@@ -360,7 +360,8 @@ def main() -> None:
         "versions": versions(),
     }
     generate(args.scale, landing, args.skip_generate or args.data is not None)
-    results["dataset"] = dataset(landing)
+    if parts & {"baseline", "pipeline", "refresh"} or "dataset" not in results:
+        results["dataset"] = dataset(landing)
     notes = args.notes or DEFAULT_NOTES
     if notes.exists():
         results["notes"] = notes.read_text(encoding="utf-8")
