@@ -157,7 +157,18 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     # each query for the signed-in user's scope only (docs/access-control.md).
     install_auth(app, settings, auth)
     data.set_viewer_provider(_viewer_provider(auth.enabled))
+    _register_scripts(app)
     return app
+
+
+def _register_scripts(app: Dash) -> None:
+    """Let this process serve the page's scripts before it has served the page: Dash
+    learns which scripts it may serve only while rendering its index, and a browser
+    fetches them in parallel, across gunicorn's workers. A worker whose first request
+    was a script answered 500 ("not a registered library") and the page stayed at
+    "Loading..." for the first user after a start."""
+    with app.server.test_request_context("/"):
+        app.index()
 
 
 def _options(viewer: Viewer, level: str, parent: str | None) -> list[dict]:

@@ -24,6 +24,21 @@ def test_starts_without_a_snapshot(tmp_path: Path):
     assert not data.available()
 
 
+def test_serves_the_pages_scripts_before_the_page(tmp_path: Path):
+    # A gunicorn worker's first requests may be the page's scripts, several at once on
+    # its threads (a browser fetches them in parallel, from any worker). Dash registers
+    # the scripts it may serve during its first-request set-up, and a thread that asked
+    # meanwhile got a 500: a new app knows them before it serves anything.
+    app = create_app(Settings(data_dir=tmp_path), auth=NO_SIGN_IN)
+    assert {"dash", "plotly", "dash_ag_grid"} <= set(app.registered_paths)
+    client = app.server.test_client()
+    for script in (
+        "dash/deps/polyfill@7.12.1.min.js",
+        "dash/dash-renderer/build/dash_renderer.min.js",
+    ):
+        assert client.get(f"/_dash-component-suites/{script}").status_code == 200, script
+
+
 def test_report_route_serves_only_listed_files(tmp_path: Path):
     settings = Settings(data_dir=tmp_path)
     build_synthetic_snapshot(settings.snapshot_path, months=1)
