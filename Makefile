@@ -8,7 +8,7 @@ PY = $(UV) run --frozen python
 SCALE ?= demo
 SEED ?= 7
 
-.PHONY: run test dagster bench demo-data lint format setup browser-deps clean-data
+.PHONY: run test dagster bench demo-data lint format setup browser-deps java-deps clean-data
 
 ## run: set up, generate demo data when landing is empty, run the pipeline, serve the dashboard
 run: setup
@@ -22,8 +22,8 @@ run: setup
 	@echo "Dashboard: http://127.0.0.1:8050"
 	$(PY) -m dashboards --host 127.0.0.1 --port 8050
 
-## test: set up (Python packages, chromium, chromedriver, CJK fonts) and run every test
-test: setup browser-deps
+## test: set up (Python packages, chromium, chromedriver, CJK fonts, Java for Spark) and run every test
+test: setup browser-deps java-deps
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen pytest
@@ -63,4 +63,12 @@ browser-deps:
 		echo "installing chromium, chromedriver, fonts-noto-cjk, poppler-utils"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null; \
+	fi
+
+# Spark (the scale-out engine, tested for parity with DuckDB) runs on a Java 17 runtime
+java-deps:
+	@if ! command -v java >/dev/null; then \
+		echo "installing openjdk-17-jre-headless (for Spark)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			openjdk-17-jre-headless >/dev/null; \
 	fi
