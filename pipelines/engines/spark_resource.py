@@ -4,7 +4,8 @@ Configured from ``WSI_SPARK_MASTER`` (default ``local[*]``) and ``WSI_LAKE_URI``
 ``<data>/lake``). Importing this module is cheap: pyspark is imported, and the JVM
 started, the first time an asset asks for the session, so a DuckDB run (or a Spark run
 whose selected steps never touch Spark) pays nothing. The session it started is stopped
-when the run's resources are torn down.
+when the run's resources are torn down (one already running in the process is reused and
+left running).
 
 It offers ``spark_session`` and ``spark_context`` like dagster-pyspark's
 ``PySparkResource``, which it does not subclass: that module imports pyspark when
@@ -64,6 +65,7 @@ class SparkResource(dg.ConfigurableResource):
     spark_conf: dict[str, str] = {}  # noqa: RUF012 (pydantic copies defaults)
 
     _session: Any = PrivateAttr(default=None)
+    _owned: bool = PrivateAttr(default=False)
 
     @classmethod
     def from_env(cls) -> SparkResource:
@@ -77,6 +79,10 @@ class SparkResource(dg.ConfigurableResource):
     @property
     def spark_session(self) -> SparkSession:
         if self._session is None:
+            from pyspark.sql import SparkSession
+
+            # a session this process already runs (a test's, a notebook's) is not ours to stop
+            self._owned = SparkSession.getActiveSession() is None
             self._session = build_session(self.master, self.spark_conf)
         return self._session
 
@@ -85,6 +91,6 @@ class SparkResource(dg.ConfigurableResource):
         return self.spark_session.sparkContext
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._session is not None:
+        if self._session is not None and self._owned:
             self._session.stop()
-            self._session = None
+        self._session = None
