@@ -87,7 +87,7 @@ def _daemon(main_class: str, args: list[str], log: Path, env: dict[str, str]) ->
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 (no threads started yet here)
+            preexec_fn=_die_with_parent,
         )
 
 
@@ -99,10 +99,8 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + 15
     for process in processes:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()

@@ -1,10 +1,10 @@
 """A distributed run for test_cluster.py, in its own process (a process holds one
 SparkContext, and the tests' local one is taken): a Dagster asset, given the Spark
-session by :class:`SparkResource` on a standalone master, materialises
-``stg_nearest_station`` and every model it reads, then reports which executors ran how
-many tasks (the driver's REST API) and whether the resource stopped its session.
+session by :class:`SparkResource` on a standalone master, materialises the models named
+(their inputs already in the lake), then reports which executors ran how many tasks
+(the driver's REST API) and whether the resource stopped its session.
 
-    python -m tests.spark.cluster_job MASTER_URL LAKE SQL_DIR OUT_JSON
+    python -m tests.spark.cluster_job MASTER_URL LAKE SQL_DIR OUT_JSON MODEL…
 """
 
 from __future__ import annotations
@@ -24,22 +24,8 @@ from pipelines.engines.spark_sql import declare_variables
 from pipelines.settings import Settings
 from tests.spark.cluster import free_port
 
-TARGET = "stg_nearest_station"
 
-
-def with_inputs(models: tuple, name: str) -> list:
-    """``name`` and every model it reads, directly or not, in dependency order."""
-    by_name = {m.name: m for m in models}
-    wanted, todo = set(), [name]
-    while todo:
-        model = by_name[todo.pop()]
-        if model.name not in wanted:
-            wanted.add(model.name)
-            todo += [t for s, t in model.reads if s in ("staging", "marts")]
-    return [m for m in models if m.name in wanted]
-
-
-def main(master: str, lake: str, sql_dir: str, out: str) -> None:
+def main(master: str, lake: str, sql_dir: str, out: str, *names: str) -> None:
     ui_port = free_port()
     report: dict = {}
     resource = SparkResource(
@@ -63,9 +49,9 @@ def main(master: str, lake: str, sql_dir: str, out: str) -> None:
     )
     parameters = duckdb.connect()
     set_parameters(parameters, Settings(data_dir=Path(lake), coverage_radius_m=1000.0))
-    models = with_inputs(load_models(Path(sql_dir)), TARGET)
+    models = [m for m in load_models(Path(sql_dir)) if m.name in names]
 
-    @dg.asset(name=TARGET)
+    @dg.asset
     def distributed_models(spark: SparkResource) -> dg.MaterializeResult:
         session = spark.spark_session
         session.sparkContext.setLogLevel("ERROR")

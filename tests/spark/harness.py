@@ -4,19 +4,27 @@ the models run on Spark, and tables compared row by row (floats to 1e-9)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
 
-def export_tables(con: duckdb.DuckDBPyConnection, lake: Path, schemas=("raw", "meta")) -> None:
-    """Every table of ``schemas`` as ``<lake>/<schema>/<table>/part-0.parquet``."""
-    tables = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN "
-        f"({', '.join('?' for _ in schemas)}) AND database_name = current_database()",
-        list(schemas),
-    ).fetchall()
-    for schema, table in tables:
+def export_tables(
+    con: duckdb.DuckDBPyConnection, lake: Path, tables: Iterable[str] | None = None
+) -> None:
+    """Each of ``tables`` (``schema.table``; by default every raw and meta table) as
+    ``<lake>/<schema>/<table>/part-0.parquet``."""
+    if tables is None:
+        tables = [
+            f"{schema}.{table}"
+            for schema, table in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() "
+                "WHERE schema_name IN ('raw', 'meta') AND database_name = current_database()"
+            ).fetchall()
+        ]
+    for name in tables:
+        schema, table = name.split(".")
         folder = lake / schema / table
         folder.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY {schema}.{table} TO '{folder / 'part-0.parquet'}' (FORMAT parquet)")
