@@ -1,11 +1,12 @@
-"""Parity: the hand-built test warehouse (tests/unit/warehouse/conftest.py) gives the same
-tables on Spark as on DuckDB. Its raw and meta tables are exported to a Parquet lake,
-every model runs on Spark (local mode) in dependency order, and every table a model
-materialises is compared with DuckDB's: same columns, same types as DuckDB reads them
-back, same rows, floats to 1e-9."""
+"""Parity: the hand-built test warehouse (tests/unit/warehouse/conftest.py) and the
+``small`` demo as the real pipeline builds it give the same tables on Spark as on DuckDB.
+Their raw and meta tables are exported to a Parquet lake, every model runs on Spark
+(local mode) in dependency order, and every table a model materialises is compared with
+DuckDB's: same columns, same types as DuckDB reads them back, same rows, floats to 1e-9."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from pipelines.assets.warehouse import Model, load_models, run_models, set_parameters
 from pipelines.engines.spark_models import Lake, SparkWarehouse
 from pipelines.engines.spark_sql import declare_variables
-from pipelines.settings import Settings
+from pipelines.settings import Settings, get_settings
 from tests.spark.harness import differences, export_tables, read_table
 from tests.spark.rewrites import rewritten_sql_dir
 from tests.unit.warehouse.conftest import load_fixture
@@ -34,13 +35,19 @@ def duckdb_warehouse(folder: Path, sql_dir: Path | None = None) -> duckdb.DuckDB
     return con
 
 
-@pytest.fixture(scope="module")
-def engines(spark, tmp_path_factory) -> Iterator[tuple]:
-    folder = tmp_path_factory.mktemp("parity")
-    con = duckdb_warehouse(folder)
+@pytest.fixture(scope="module", params=["fixture", "small_demo"])
+def engines(request, spark, tmp_path_factory) -> Iterator[tuple]:
+    folder = tmp_path_factory.mktemp(f"parity-{request.param}")
+    if request.param == "fixture":
+        con, radius_m = duckdb_warehouse(folder), 1000.0
+    else:  # the warehouse the pipeline built, with the radius it used
+        built = request.getfixturevalue("small_demo_data_dir") / "warehouse.duckdb"
+        shutil.copy(built, folder / "warehouse.duckdb")
+        con = duckdb.connect(str(folder / "warehouse.duckdb"))
+        radius_m = get_settings().coverage_radius_m
     export_tables(con, folder / "lake")
     parameters = duckdb.connect()
-    set_parameters(parameters, Settings(data_dir=folder, coverage_radius_m=1000.0))
+    set_parameters(parameters, Settings(data_dir=folder, coverage_radius_m=radius_m))
     warehouse = SparkWarehouse(
         spark,
         Lake(str(folder / "lake")),
@@ -57,7 +64,7 @@ def test_spark_gives_duckdbs_table(engines, model: Model):
     con, warehouse, counts = engines
     location = warehouse.lake.location(model.schema, model.name)
     expected = read_table(con, model.table)
-    assert expected[2], f"{model.table} is empty in the fixture: the comparison would prove little"
+    assert expected[2], f"{model.table} is empty: the comparison would prove little"
     assert differences(expected, read_table(con, f"read_parquet('{location}/*.parquet')")) == []
     assert counts[model.table] == len(expected[2])
 
