@@ -19,15 +19,18 @@ functions our models use:
   without ``'g'`` DuckDB replaces the first match only while Spark replaces all, so that
   is refused unless the pattern is anchored at the end (then it matches at most once).
 
-Whatever SQLGlot cannot translate (``try(…)``, for one) raises instead of being dropped
-with a warning. Tables are named ``<schema>.<table>`` in the models; :func:`transpile`
-asks a ``relation`` function what each stands for on Spark (a Parquet folder of the
-lake, or the parenthesised SELECT of a model materialised as a view).
+CTEs stay inside the subqueries that define them (SQLGlot would hoist them to the top,
+where two of the same name collide). Whatever SQLGlot cannot translate (``try(…)``, for
+one) raises instead of being dropped with a warning. Tables are named
+``<schema>.<table>`` in the models; :func:`transpile` asks a ``relation`` function what
+each stands for on Spark (a Parquet folder of the lake, or the parenthesised SELECT of a
+model materialised as a view).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 import duckdb
 import sqlglot
@@ -112,6 +115,10 @@ class ProjectSpark(Spark):
     """Spark SQL, with the DuckDB functions our models use translated faithfully."""
 
     class Generator(Spark.Generator):
+        # Spark (3.0 on) scopes a WITH inside a subquery as DuckDB does; SQLGlot hoists them
+        # to the top, where two subqueries' CTEs of the same name collide
+        EXPRESSIONS_WITHOUT_NESTED_CTES: ClassVar[set[type[exp.Expression]]] = set()
+
         TRANSFORMS = {  # noqa: RUF012 (SQLGlot's own generators declare it so)
             **Spark.Generator.TRANSFORMS,
             **{part: _as_bigint(_spark_default(part)) for part in _DATE_PARTS},

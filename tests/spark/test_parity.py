@@ -13,7 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.assets.warehouse import Model, load_models, run_models, set_parameters
+from pipelines.assets.warehouse import (
+    SQL_CHECKS,
+    Model,
+    load_models,
+    run_models,
+    set_parameters,
+)
 from pipelines.engines.spark_models import Lake, SparkWarehouse
 from pipelines.engines.spark_sql import declare_variables
 from pipelines.settings import Settings, get_settings
@@ -94,3 +100,11 @@ def test_the_comparison_sees_a_float_type_or_row_difference():
     assert differences(same, retyped) == ["k: type INTEGER != BIGINT"]
     fewer = read_table(con, f"({base} LIMIT 1)")
     assert differences(same, fewer) == ["2 rows != 1 rows"]
+
+
+@pytest.mark.parametrize("check", SQL_CHECKS, ids=lambda c: c[1])
+def test_asset_check_queries_run_on_spark(engines, check):
+    con, warehouse, _ = engines
+    query = check[3]
+    on_duckdb = con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
+    assert warehouse.query(f"SELECT count(*) FROM ({query})").collect()[0][0] == on_duckdb

@@ -128,6 +128,15 @@ def test_what_has_no_faithful_translation_raises():
         transpile("SELECT try(make_date(2024, 13, 1))")
 
 
+def test_ctes_stay_in_their_subquery(spark, duck):
+    # as the asset check communities_sum_to_subdistricts does: a CTE ``s`` in each branch
+    sql = """
+        SELECT * FROM (WITH s AS (SELECT 1 AS n) SELECT n FROM s)
+        UNION ALL SELECT * FROM (WITH s AS (SELECT 2 AS n) SELECT n FROM s)
+    """
+    assert sorted(on_duckdb(duck, sql)) == sorted(on_spark(spark, sql)) == [(1,), (2,)]
+
+
 def test_tables_resolve_to_relations():
     lake = {("raw", "usage"): "parquet.`/lake/raw/usage`", ("staging", "v"): "(SELECT 1 AS x)"}
     sql = transpile(
