@@ -30,11 +30,13 @@ if TYPE_CHECKING:
 #: what the models need of any session: DuckDB's TIMESTAMP carries no time zone, so
 #: Spark's timestamps are TIMESTAMP_NTZ (written to Parquet as DuckDB reads them back) and
 #: the session's time zone (used where a date meets a zoned timestamp) is UTC; ANSI mode
-#: (Spark 4's default) fails on a bad cast as DuckDB does instead of returning NULL
+#: (Spark 4's default) fails on a bad cast as DuckDB does instead of returning NULL; JSON
+#: with a key twice is valid JSON to DuckDB's json_valid, so try_parse_json must take it
 MODEL_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.timestampType": "TIMESTAMP_NTZ",
     "spark.sql.ansi.enabled": "true",
+    "spark.sql.variant.allowDuplicateKeys": "true",
 }
 
 

@@ -12,8 +12,8 @@ does not or gives another answer:
 3. ``try(make_date(x::INTEGER, …))``: Spark has no ``try(…)`` (SQLGlot drops it, so a
    path without a month would fail the cast); ``TRY_CAST`` is what ``try`` protected.
 4. ``1000.0 * x / y``: the literal is a DECIMAL on both engines; DuckDB's ``/`` then
-   gives a DOUBLE but Spark's a DECIMAL(38, 6), rounded to 6 places; ``1000 * x / y``
-   is a DOUBLE on both.
+   gives a DOUBLE but Spark's a DECIMAL(38, 13) (of BIGINTs), which the snapshot would
+   publish as a DECIMAL; ``1000 * x / y`` is a DOUBLE on both.
 
 The parity tests apply them to a copy of ``sql/``; once they are applied to ``sql/`` itself
 this module goes (a rewrite whose ``before`` is gone and ``after`` is present is skipped).

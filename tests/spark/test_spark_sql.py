@@ -76,14 +76,24 @@ def test_date_parts_are_bigint_as_in_duckdb(spark, duck):
     assert spark_types(spark, sql) == ["bigint"] * 5
 
 
-JSON_TEXTS = ['{"a": 1}', "[1, 2]", '"text"', "1", "not json", '{"a": ', "", None]
+JSON_TEXTS = [
+    '{"a": 1}',
+    "[1, 2]",
+    '"text"',
+    "1",
+    '{"a": 1, "a": 2}',
+    "not json",
+    '{"a": ',
+    "",
+    None,
+]
 
 
 def test_json_valid(spark, duck):
     values = ", ".join("NULL" if v is None else f"'{v}'" for v in JSON_TEXTS)
     sql = f"SELECT j, json_valid(j) FROM unnest([{values}]) AS t(j)"
-    # valid: an object, an array, a string, a number; not: the rest; NULL stays NULL
-    expected = dict(zip(JSON_TEXTS, [True] * 4 + [False] * 3 + [None], strict=True))
+    # valid: an object, an array, a string, a number, a key twice; not: the rest; NULL: NULL
+    expected = dict(zip(JSON_TEXTS, [True] * 5 + [False] * 3 + [None], strict=True))
     assert dict(on_duckdb(duck, sql)) == expected
     assert dict(on_spark(spark, sql)) == expected
 
