@@ -98,7 +98,9 @@ def _regexp_replace(gen: Spark.Generator, e: exp.RegexpReplace) -> str:
     pattern = e.expression
     if set(options) - set("gic"):
         gen.unsupported(f"regexp_replace option(s) {options!r} have no Spark equivalent")
-    if "g" not in options and not (pattern.is_string and pattern.this.endswith("$")):
+    # single_replace marks DuckDB's call (a view's Spark SQL, inlined, is parsed again)
+    first_only = e.args.get("single_replace") and "g" not in options
+    if first_only and not (pattern.is_string and pattern.this.endswith("$")):
         gen.unsupported(
             "regexp_replace without 'g' replaces the first match in DuckDB but every "
             "match in Spark: add 'g', or anchor the pattern at the end"

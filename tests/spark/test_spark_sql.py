@@ -133,6 +133,13 @@ def test_regexp_replace_first_match_only_is_refused():
         transpile("SELECT regexp_replace('x1y1', '1', '')")
 
 
+def test_a_views_spark_sql_inlines_unchanged():
+    # a view is transpiled once, then parsed again as Spark SQL inside its reader
+    view = transpile("SELECT regexp_replace(a, 'x', '', 'g') AS b FROM raw.t")
+    reader = transpile("SELECT b FROM staging.v", lambda s, t: f"({view})")
+    assert reader == "SELECT b FROM (SELECT REGEXP_REPLACE(a, 'x', '') AS b FROM raw.t) AS v"
+
+
 def test_what_has_no_faithful_translation_raises():
     with pytest.raises(UnsupportedError, match="TRY"):
         transpile("SELECT try(make_date(2024, 13, 1))")
