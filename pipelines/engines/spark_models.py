@@ -86,9 +86,14 @@ class SparkWarehouse:
             frame = self.query(model.path.read_text(encoding="utf-8").strip().rstrip(";"))
         else:
             frame = PYTHON_MODELS[model.name](self)
-        location = self.lake.location(model.schema, model.name)
-        frame.write.mode("overwrite").parquet(location)
-        return self.spark.read.parquet(location).count()
+        from pyspark.sql import Observation
+        from pyspark.sql import functions as F
+
+        # counted while written: no second pass over the table
+        written = Observation(f"{model.table} written")
+        frame = frame.observe(written, F.count(F.lit(1)).alias("rows"))
+        frame.write.mode("overwrite").parquet(self.lake.location(model.schema, model.name))
+        return written.get["rows"]
 
     def run_models(self, models: Iterable[Model] | None = None) -> dict[str, int | None]:
         """Materialise the models (all of them by default) in dependency order."""

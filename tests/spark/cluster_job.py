@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tests.spark.cluster import free_port
 
 
 def main(master: str, lake: str, sql_dir: str, out: str, *names: str) -> None:
+    started = time.perf_counter()
     ui_port = free_port()
     report: dict = {}
     resource = SparkResource(
@@ -53,12 +55,16 @@ def main(master: str, lake: str, sql_dir: str, out: str, *names: str) -> None:
 
     @dg.asset
     def distributed_models(spark: SparkResource) -> dg.MaterializeResult:
+        started = time.perf_counter()
         session = spark.spark_session
         session.sparkContext.setLogLevel("ERROR")
+        report["session_s"] = time.perf_counter() - started
         warehouse = SparkWarehouse(
             session, Lake(spark.lake_uri), declare_variables(parameters), models
         )
+        started = time.perf_counter()
         report["counts"] = warehouse.run_models()
+        report["models_s"] = time.perf_counter() - started
         api = f"http://127.0.0.1:{ui_port}/api/v1/applications"
         app_id = session.sparkContext.applicationId
         with urllib.request.urlopen(f"{api}/{app_id}/allexecutors", timeout=10) as response:
@@ -76,6 +82,7 @@ def main(master: str, lake: str, sql_dir: str, out: str, *names: str) -> None:
     from pyspark import SparkContext
 
     report["success"] = result.success
+    report["job_s"] = time.perf_counter() - started  # imports not included
     report["session_stopped"] = SparkContext._active_spark_context is None
     Path(out).write_text(json.dumps(report), encoding="utf-8")
 
