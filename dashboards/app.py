@@ -22,6 +22,7 @@ from dashboards.auth.components import account_menu
 from dashboards.components import T, grid_options
 from dashboards.components.downloads import register_download_callback
 from dashboards.i18n import STRINGS, help_text, month_label, t
+from dashboards.viewer import Viewer
 from pipelines.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
@@ -63,16 +64,15 @@ def _shell() -> html.Div:
     )
 
 
-def _viewer_provider(auth_enabled: bool) -> Callable[[], data.Viewer]:
+def _viewer_provider(auth_enabled: bool) -> Callable[[], Viewer]:
     """The data layer's viewer: in a request, the one its app's sign-in set (the user's
     scope; the whole city when sign-in is off). Outside a request (a script calling
     page callbacks directly) the city if sign-in is off, else an error, never a guess."""
 
-    def provider() -> data.Viewer:
+    def provider() -> Viewer:
         if not auth_enabled and not has_request_context():
-            return data.Viewer()
-        viewer = current_viewer()
-        return data.Viewer(scope_code=viewer.scope_code, name=viewer.display_name)
+            return Viewer()
+        return current_viewer()
 
     return provider
 
@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     return app
 
 
-def _options(viewer: data.Viewer, level: str, parent: str | None) -> list[dict]:
+def _options(viewer: Viewer, level: str, parent: str | None) -> list[dict]:
     df = data.scope_options(viewer, level, parent)
     return [{"label": n, "value": c} for c, n in df.iter_rows()]
 

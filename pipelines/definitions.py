@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import ingest, planning, publish, report, warehouse
+from pipelines.assets import forecast, ingest, planning, publish, report, warehouse
 from pipelines.settings import get_settings
 from pipelines.warehouse import WarehouseResource
 
@@ -16,7 +16,13 @@ def build_definitions() -> dg.Definitions:
         executor=dg.in_process_executor,
     )
     return dg.Definitions.merge(
-        ingest.defs, warehouse.defs, planning.defs, publish.defs, report.defs, resources
+        ingest.defs,
+        warehouse.defs,
+        planning.defs,
+        forecast.defs,
+        publish.defs,
+        report.defs,
+        resources,
     )
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("communities", "stations", "usage", "hotline", "drives", "candidate_sites")
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
+_CRS_PREFIX = "WSI_CRS_"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -27,13 +27,16 @@ def _env_int(name: str, default: int) -> int:
 
 
 def _source_crs() -> dict[str, str]:
-    """``WSI_CRS_<SOURCE>=gcj02`` declares the coordinate system a source's exports use."""
+    """``WSI_CRS_<SOURCE>=gcj02`` declares the coordinate system a source's exports use
+    (the sources themselves are declared in ``pipelines/ingest/specs.py``)."""
     crs = {}
-    for source in SOURCES:
-        value = os.environ.get(f"WSI_CRS_{source.upper()}", "wgs84").strip().lower()
+    for name, value in os.environ.items():
+        if not name.startswith(_CRS_PREFIX):
+            continue
+        value = value.strip().lower() or "wgs84"
         if value not in CRS_CHOICES:
-            raise ValueError(f"WSI_CRS_{source.upper()}={value!r}: expected one of {CRS_CHOICES}")
-        crs[source] = value
+            raise ValueError(f"{name}={value!r}: expected one of {CRS_CHOICES}")
+        crs[name.removeprefix(_CRS_PREFIX).lower()] = value
     return crs
 
 
@@ -41,6 +44,8 @@ def _source_crs() -> dict[str, str]:
 class Settings:
     data_dir: Path
     coverage_radius_m: float = 1000.0
+    #: the radii a person may choose on the coverage and siting pages and in ``plan``
+    radius_range_m: tuple[float, float] = (100.0, 5000.0)
     pseudonym_key: str | None = None
     siting_k: int = 10
     siting_time_limit_s: float = 10.0
@@ -54,6 +59,10 @@ class Settings:
         return cls(
             data_dir=data_dir,
             coverage_radius_m=_env_float("WSI_COVERAGE_RADIUS_M", 1000.0),
+            radius_range_m=(
+                _env_float("WSI_RADIUS_MIN_M", 100.0),
+                _env_float("WSI_RADIUS_MAX_M", 5000.0),
+            ),
             pseudonym_key=os.environ.get("WSI_PSEUDONYM_KEY") or None,
             siting_k=_env_int("WSI_SITING_K", 10),
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),

@@ -177,6 +177,30 @@ EXTRA_AMENITIES = Enumeration(
     fallback=None,
 )
 
+#: weather warning signals (预警信号) of the meteorological service, by colour
+WARNING = Enumeration(
+    "warning",
+    (
+        Term("none", "无", "None", ("无预警", "-")),
+        Term("blue", "蓝色", "Blue", ("蓝", "蓝色预警")),
+        Term("yellow", "黄色", "Yellow", ("黄", "黄色预警")),
+        Term("orange", "橙色", "Orange", ("橙", "橙色预警")),
+        Term("red", "红色", "Red", ("红", "红色预警")),
+    ),
+    fallback=None,
+)
+
+WARNING_TYPE = Enumeration(
+    "warning_type",
+    (
+        Term("heat", "高温", "Heat"),
+        Term("cold", "寒潮", "Cold wave", ("低温", "寒冷")),
+        Term("rain", "暴雨", "Rainstorm", ("大雨", "降雨")),
+        Term("wind", "大风", "Gale"),
+        Term("other", "其他", "Other"),
+    ),
+)
+
 #: hotline satisfaction written as words
 SATISFACTION_WORDS = {"满意": 5, "基本满意": 3, "不满意": 1}
 
@@ -205,5 +229,7 @@ ALL = {
         SEVEN_AMENITIES,
         EXTRA_AMENITIES,
         SCOPE_LEVEL,
+        WARNING,
+        WARNING_TYPE,
     )
 }

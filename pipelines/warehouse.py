@@ -3,7 +3,7 @@
 Every read and write of the warehouse goes through :class:`WarehouseResource`, so that
 moving the warehouse to another engine is a change here and in configuration only.
 DuckDB allows one writer process: the dashboard never opens this file (it reads the
-published snapshot, see ``pipelines/assets/publish.py``).
+published snapshot, see ``pipelines/serving.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.specs import SPECS, raw_table_ddl
+from pipelines.ingest.specs import BOUNDARIES, SPECS, raw_table_ddl
 
 SCHEMAS = ("raw", "meta", "staging", "marts")
 
@@ -34,7 +34,8 @@ META_DDL = (
         ingested_at TIMESTAMP NOT NULL,
         file_mtime TIMESTAMP,
         file_size BIGINT,
-        notes VARCHAR                  -- e.g. unknown extra columns, encoding, sheet
+        notes VARCHAR,                 -- e.g. unknown extra columns, encoding, sheet
+        rows_skipped BIGINT DEFAULT 0  -- totals and footer rows: read, never loaded
     )
     """,
     """
@@ -44,9 +45,18 @@ META_DDL = (
         row_number INTEGER NOT NULL,
         column_name VARCHAR,
         reason VARCHAR NOT NULL,
-        raw_values VARCHAR  -- JSON of the row's cells, personal ones pseudonymised
+        raw_values VARCHAR, -- JSON of the row's cells, personal ones pseudonymised
+        sheet VARCHAR       -- the workbook's sheet the row is on; NULL for a text file
     )
     """,
+)
+#: columns added since the first warehouse was made, appended (where the DDL above has
+#: them too) so that an older warehouse file gets them when it is opened
+ADDED_COLUMNS = (
+    ("meta.ingest_files", "rows_skipped", "BIGINT DEFAULT 0"),
+    ("meta.quarantine", "sheet", "VARCHAR"),
+    *((f"raw.{name}", "_sheet", "VARCHAR") for name in (*SPECS, BOUNDARIES.name)),
+    *((f"raw.{name}", "_read_order", "BIGINT") for name in (*SPECS, BOUNDARIES.name)),
 )
 
 
@@ -58,6 +68,24 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(spec))
     for ddl in META_DDL:
         con.execute(ddl)
+    add_missing_columns(con)
+
+
+def add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an older warehouse's tables up to :data:`ADDED_COLUMNS`; the rows already
+    there read in row-number order (their files were CSV or one sheet)."""
+    present = set(
+        con.execute(
+            "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns"
+        ).fetchall()
+    )
+    tables = {table for table, _ in present}
+    for table, column, sql_type in ADDED_COLUMNS:
+        # raw.boundaries is made when the first boundaries file is ingested
+        if table in tables and (table, column) not in present:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+            if column == "_read_order":
+                con.execute(f"UPDATE {table} SET _read_order = _row_number")
 
 
 class WarehouseResource(dg.ConfigurableResource):

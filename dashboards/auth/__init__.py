@@ -1,6 +1,8 @@
 """Access control for the dashboard: who may sign in, and which numbers they may see.
 
-- :mod:`.scope`: roles (city, district, subdistrict), scope codes and :class:`Viewer`.
+Who a viewer is and what they may see: :mod:`dashboards.viewer` (scope codes:
+:mod:`pipelines.scope`).
+
 - :mod:`.users`: the users file ``<data>/users.json`` (argon2id hashes).
 - :mod:`.throttle`: lockout after repeated failed logins.
 - :mod:`.web`: :func:`install_auth` (login, sessions, CSRF, headers) and
@@ -9,8 +11,9 @@
 """
 
 from dashboards.auth.cli import register
-from dashboards.auth.scope import CITY_CODE, ROLES, Viewer
 from dashboards.auth.web import AuthConfig, csrf_token, current_viewer, install_auth
+from dashboards.viewer import ROLES, Viewer
+from pipelines.scope import CITY_CODE
 
 __all__ = [
     "CITY_CODE",

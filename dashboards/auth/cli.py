@@ -18,15 +18,9 @@ import getpass
 import sys
 from typing import TextIO
 
-from dashboards.auth.scope import (
-    CITY_CODE,
-    ROLE_LABELS,
-    ROLES,
-    ScopeError,
-    resolve_scope,
-    scope_name,
-)
 from dashboards.auth.users import UserError, UserStore, generate_password
+from dashboards.viewer import ROLE_LABELS, ROLES
+from pipelines.scope import CITY_CODE, ScopeError, resolve_scope, scope_name
 
 HELP = "manage dashboard sign-in accounts"
 # One demo account per role, scoped where the demo data has most stations (房山区 拱辰街道).

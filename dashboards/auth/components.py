@@ -10,8 +10,8 @@ from __future__ import annotations
 from dash import dcc, html
 from flask import current_app, g, has_request_context
 
-from dashboards.auth.scope import ROLE_LABELS
 from dashboards.auth.web import EXTENSION_KEY, csrf_token
+from dashboards.viewer import ROLE_LABELS
 
 
 def account_menu() -> html.Div | html.Form:

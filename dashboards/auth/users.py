@@ -26,7 +26,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from dashboards.auth.scope import Viewer, is_scope_code_of
+from dashboards.viewer import Viewer
+from pipelines.scope import is_scope_code_of
 
 FORMAT_VERSION = 1
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -84,7 +85,7 @@ class User:
     changed_at: str
 
     def viewer(self) -> Viewer:
-        return Viewer(self.username, self.role, self.scope_code, self.display_name)
+        return Viewer(self.scope_code, self.username, self.display_name, role=self.role)
 
     @property
     def session_stamp(self) -> str:

@@ -33,28 +33,23 @@
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import hashlib
 import hmac
 import logging
-import os
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import timedelta
-from html import escape
 from pathlib import Path
-from string import Template
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from dashboards.auth.scope import CITY_CODE, ROLE_LABELS, Viewer
+from dashboards.auth import pages
+from dashboards.auth.config import AuthConfig, load_or_create_secret
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
+from dashboards.viewer import ROLE_LABELS, Viewer
 
 if TYPE_CHECKING:
     import dash
@@ -66,52 +61,7 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "wsi_auth"
 SESSION_COOKIE_NAME = "wsi_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-LOCAL_VIEWER = Viewer("local", "city", CITY_CODE, "本机 Local")
-
-
-@dataclass(frozen=True)
-class AuthConfig:
-    """How access control behaves; :meth:`from_env` reads the ``WSI_*`` variables.
-
-    - ``WSI_AUTH=off`` turns sign-in off for a single user on their own machine
-      (everyone who can reach the port then sees the whole city).
-    - ``WSI_SESSION_SECRET`` (at least 32 characters) signs the session cookies; by
-      default a random key is generated once into ``<data>/.flask_secret``. Every
-      worker of one deployment must share it.
-    - ``WSI_SESSION_HOURS`` (default 12) is how long a sign-in lasts.
-    - ``WSI_COOKIE_SECURE``: ``auto`` (default: when the request came over https),
-      ``on`` (behind a TLS-terminating proxy that does not say so) or ``off``.
-    - ``WSI_PROXY_HOPS``: the number of reverse proxies in front that set
-      ``X-Forwarded-For``/``-Proto``; 0 (default) trusts no such header, so a client
-      cannot fake its IP address to dodge the throttle.
-    """
-
-    enabled: bool = True
-    session_hours: float = 12.0
-    cookie_secure: bool | None = None
-    proxy_hops: int = 0
-    session_secret: str | None = None
-
-    @classmethod
-    def from_env(cls) -> AuthConfig:
-        env = os.environ
-        secure = env.get("WSI_COOKIE_SECURE", "auto").strip().lower()
-        return cls(
-            enabled=_flag("WSI_AUTH", env.get("WSI_AUTH", "on")),
-            session_hours=float(env.get("WSI_SESSION_HOURS", "").strip() or 12.0),
-            cookie_secure=None if secure in ("", "auto") else _flag("WSI_COOKIE_SECURE", secure),
-            proxy_hops=int(env.get("WSI_PROXY_HOPS", "").strip() or 0),
-            session_secret=env.get("WSI_SESSION_SECRET") or None,
-        )
-
-
-def _flag(name: str, value: str) -> bool:
-    value = value.strip().lower()
-    if value in ("1", "on", "true", "yes"):
-        return True
-    if value in ("0", "off", "false", "no"):
-        return False
-    raise ValueError(f"{name}={value!r}: expected on or off")
+LOCAL_VIEWER = Viewer(username="local", display_name="本机 Local")
 
 
 def current_viewer() -> Viewer:
@@ -125,43 +75,6 @@ def current_viewer() -> Viewer:
     if viewer is None:
         raise PermissionError("no signed-in viewer for this request")
     return viewer
-
-
-def load_or_create_secret(path: Path) -> str:
-    """The session-signing key in ``path``, created once (mode 600) if missing.
-
-    Created under a temporary name and hard-linked into place, so concurrent workers
-    starting together agree on one key and never read a half-written file.
-    """
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        # If another worker won the race, its key is the one to use.
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
-    return _read_secret(path)
-
-
-def _read_secret(path: Path) -> str:
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        log.warning("%s was readable by others (mode %o); setting it to 600", path, mode)
-        os.chmod(path, 0o600)
-    secret = path.read_text().strip()
-    if len(secret) < 32:
-        raise ValueError(f"{path} holds a session secret shorter than 32 characters")
-    return secret
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -256,7 +169,7 @@ class _Auth:
         sent = request.form.get("csrf_token", "")
         expected = session.get("login_csrf", "")
         if not (expected and hmac.compare_digest(str(sent), str(expected))):
-            return self.login_page(next_url, _MESSAGES["expired"], 400)
+            return self.login_page(next_url, pages.MESSAGES["expired"], 400)
         username = request.form.get("username", "").strip().lower()[:64]
         password = request.form.get("password", "")[:1024]
         ip = request.remote_addr or "unknown"
@@ -267,7 +180,7 @@ class _Auth:
         if wait > 0:
             log.warning("login refused while locked out: user=%r ip=%s", username, ip)
             minutes = max(1, round(wait / 60))
-            message = _MESSAGES["locked"].format(minutes=minutes)
+            message = pages.MESSAGES["locked"].format(minutes=minutes)
             response = self.login_page(next_url, message, 429, username)
             response.headers["Retry-After"] = str(int(wait) + 1)
             return response
@@ -277,7 +190,7 @@ class _Auth:
             self.ip_throttle.failure(f"ip:{ip}")
             log.warning("failed login: user=%r ip=%s", username, ip)
             # 200, as a re-shown form: a 401 would need a WWW-Authenticate challenge.
-            return self.login_page(next_url, _MESSAGES["wrong"], 200, username)
+            return self.login_page(next_url, pages.MESSAGES["wrong"], 200, username)
         self.user_throttle.success(f"user:{username}")
         session.clear()  # a fresh session: nothing from before sign-in carries over
         session.permanent = True
@@ -296,7 +209,7 @@ class _Auth:
         if request.method == "POST":
             log.info("logout: user=%s", g.wsi_user.username)
             session.clear()
-            response = self.login_page(self.home, _MESSAGES["signed_out"], 200)
+            response = self.login_page(self.home, pages.MESSAGES["signed_out"], 200)
             response.delete_cookie(self.csrf_cookie, path=self.home)
             return response
         return self.logout_page()
@@ -307,27 +220,13 @@ class _Auth:
         token = session.get("login_csrf")
         if not token:
             token = session["login_csrf"] = secrets.token_urlsafe(32)
-        body = _LOGIN_TEMPLATE.substitute(
-            style=_STYLE,
-            action=escape(f"{self.home}login"),
-            csrf=escape(token),
-            next=escape(next_url),
-            username=escape(username),
-            message=f'<p class="msg" role="alert">{escape(message)}</p>' if message else "",
-        )
-        return _html(body, status)
+        return pages.login_page(f"{self.home}login", token, next_url, username, message, status)
 
     def logout_page(self) -> Response:
         user = g.wsi_user
         zh, en = ROLE_LABELS[user.role]
-        body = _LOGOUT_TEMPLATE.substitute(
-            style=_STYLE,
-            action=escape(f"{self.home}logout"),
-            csrf=escape(session.get("csrf", "")),
-            who=escape(f"{user.display_name} ({user.username}, {zh} {en})"),
-            home=escape(self.home),
-        )
-        return _html(body, 200)
+        who = f"{user.display_name} ({user.username}, {zh} {en})"
+        return pages.logout_page(f"{self.home}logout", session.get("csrf", ""), who, self.home)
 
     # -- every response ------------------------------------------------------------
     def finish(self, response: Response) -> Response:
@@ -497,83 +396,3 @@ def _json_error(status: int, message: str) -> Response:
     response = jsonify({"error": message})
     response.status_code = status
     return response
-
-
-def _html(body: str, status: int) -> Response:
-    response = Response(body, status=status, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = _PAGE_CSP
-    return response
-
-
-_STYLE = """
-body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
-background:#f4f1ec;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",
-system-ui,sans-serif;color:#2b2b2b}
-main{background:#fff;padding:2.2rem 2.4rem;border-radius:10px;width:min(22rem,90vw);
-box-shadow:0 2px 14px rgba(0,0,0,.08)}
-h1{font-size:1.35rem;margin:0 0 .2rem;color:#b3261e}
-.sub{margin:0 0 1.4rem;color:#666;font-size:.9rem}
-label{display:block;font-size:.9rem;margin:.9rem 0 .3rem}
-input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.55rem .6rem;
-border:1px solid #bbb;border-radius:6px;font-size:1rem}
-button{margin-top:1.4rem;width:100%;padding:.65rem;border:0;border-radius:6px;
-background:#b3261e;color:#fff;font:inherit;font-size:1rem;cursor:pointer}
-button:focus,input:focus{outline:2px solid #1d4ed8;outline-offset:1px}
-.msg{background:#fdecea;color:#8a1c13;padding:.6rem .7rem;border-radius:6px;font-size:.9rem}
-.foot{margin-top:1.2rem;font-size:.8rem;color:#888}
-a{color:#1d4ed8}
-"""
-# The pages carry only this one inline <style>, allowed by its hash; nothing else loads.
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
-_PAGE_CSP = (
-    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-
-_MESSAGES = {
-    "wrong": "用户名或密码错误。 Wrong username or password.",
-    "locked": "尝试次数过多，请 {minutes} 分钟后再试。 "
-    "Too many attempts; try again in {minutes} min.",
-    "expired": "页面已过期，请重新输入。 The form expired; please sign in again.",
-    "signed_out": "您已退出登录。 You have signed out.",
-}
-
-_LOGIN_TEMPLATE = Template("""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<link rel="icon" href="data:,">
-<title>登录 Sign in · 暖心驿站数据平台</title><style>$style</style></head>
-<body><main>
-<h1>暖心驿站数据平台</h1>
-<p class="sub">Warm Station Insights · 请登录 Please sign in</p>
-$message
-<form method="post" action="$action" autocomplete="on">
-<input type="hidden" name="csrf_token" value="$csrf">
-<input type="hidden" name="next" value="$next">
-<label for="username">用户名 Username</label>
-<input type="text" id="username" name="username" value="$username" required
- autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" autofocus>
-<label for="password">密码 Password</label>
-<input type="password" id="password" name="password" required
- autocomplete="current-password" maxlength="1024">
-<button type="submit" id="login-button">登录 Sign in</button>
-</form>
-<p class="foot">账号由系统管理员分配 Accounts are issued by your administrator.</p>
-</main></body></html>
-""")
-
-_LOGOUT_TEMPLATE = Template("""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<link rel="icon" href="data:,">
-<title>退出 Sign out · 暖心驿站数据平台</title><style>$style</style></head>
-<body><main>
-<h1>暖心驿站数据平台</h1>
-<p class="sub">当前用户 Signed in as: $who</p>
-<form method="post" action="$action">
-<input type="hidden" name="csrf_token" value="$csrf">
-<button type="submit" id="logout-button">退出登录 Sign out</button>
-</form>
-<p class="foot"><a href="$home">返回 Back to the dashboard</a></p>
-</main></body></html>
-""")

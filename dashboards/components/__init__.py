@@ -10,7 +10,15 @@ Import what a page needs from here::
 from dashboards.components.common import T, context, explainer, graph, no_data, page_header, section
 from dashboards.components.downloads import download_bar, download_params
 from dashboards.components.kpi import kpi_card
-from dashboards.components.tables import grid, grid_columns, grid_options, rows, table
+from dashboards.components.tables import (
+    grid,
+    grid_columns,
+    grid_options,
+    rows,
+    table,
+    table_outputs,
+    table_values,
+)
 
 __all__ = [
     "T",
@@ -28,4 +36,6 @@ __all__ = [
     "rows",
     "section",
     "table",
+    "table_outputs",
+    "table_values",
 ]

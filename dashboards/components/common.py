@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboards import data
 from dashboards.i18n import help_text, t
+from dashboards.viewer import Viewer
 
 _ids = itertools.count()
 
@@ -73,7 +74,7 @@ def no_data() -> html.Div:
     )
 
 
-def context(month: str | None, scope: str | None) -> tuple[data.Viewer, date, str]:
+def context(month: str | None, scope: str | None) -> tuple[Viewer, date, str]:
     """What every page callback starts with: the viewer, the month (default: the
     latest complete one) and the scope the viewer may see."""
     if not data.available():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
+from dash import Output
 from dash_ag_grid import AgGrid
 
+from dashboards.components.downloads import download_params
 from dashboards.i18n import column, label_codes
 
 #: value formatters by column type (d3-format through AG Grid's valueFormatter)
@@ -77,3 +79,22 @@ def rows(df: pl.DataFrame, lang: str | None = "zh") -> list[dict]:
     if temporal:
         df = df.with_columns(pl.col(c).cast(pl.String) for c in temporal)
     return df.to_dicts()
+
+
+def table_outputs(name: str, download: str | None = None) -> list[Output]:
+    """What a callback fills for table ``name``: its rows and column definitions and,
+    with ``download``, the parameters its download button queries the table again with
+    (the callback returns :func:`table_values` for them)."""
+    outputs = [Output(grid(name), "rowData"), Output(grid(name), "columnDefs")]
+    if download:
+        outputs.append(Output(download_params(download), "data"))
+    return outputs
+
+
+def table_values(
+    df: pl.DataFrame, lang: str | None, pinned: tuple[str, ...] = (), params: dict | None = None
+) -> tuple:
+    """The values of :func:`table_outputs`: rows, column definitions (``pinned`` columns
+    kept on the left) and, when the table has a download, its ``params``."""
+    values = (rows(df, lang), grid_columns(df, lang or "zh", pinned))
+    return values if params is None else (*values, params)

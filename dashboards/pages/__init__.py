@@ -10,7 +10,7 @@ How to add a page (e.g. ``siting.py``)::
 
     dash.register_page(
         __name__, path="/siting", order=8, name="选址规划",
-        i18n_key="page.siting",   # add ("选址规划", "Siting") to i18n.STRINGS
+        i18n_key="page.siting",   # add ("选址规划", "Siting") to i18n/strings.py
         filters=True,             # show the shell's month and scope pickers
         city_only=False,          # True: only city viewers see it in the navigation
     )
@@ -39,8 +39,8 @@ Rules of the pattern:
 - Callbacks are thin: ``context()`` → ``data.*`` (every query takes the viewer) →
   ``figures.*`` / ``components.rows`` — no SQL, no plotly construction in a page.
 - Every figure's section has ``help_key`` (its "how is this computed" text in
-  ``i18n.HELP``, from metrics.md); every table has ``download_bar(name)`` and its
-  callback writes its parameters to ``download_params(name)``; ``name`` is a key of
-  ``data.DOWNLOADS``.
+  ``dashboards/i18n/explainers.py``, from metrics.md); every table has
+  ``download_bar(name)`` and its callback writes its parameters to
+  ``download_params(name)``; ``name`` is a key of ``data.DOWNLOADS``.
 - Long computations (over ~2 s) use a background callback.
 """

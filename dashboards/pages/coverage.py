@@ -11,15 +11,13 @@ from dashboards import data, figures
 from dashboards.components import (
     context,
     download_bar,
-    download_params,
     graph,
-    grid,
-    grid_columns,
     no_data,
     page_header,
-    rows,
     section,
     table,
+    table_outputs,
+    table_values,
 )  # fmt: skip
 from dashboards.i18n import percent, t
 
@@ -32,10 +30,12 @@ GAP_COLUMNS = ("community_name", "subdistrict", "district", "outdoor_workers",
 def layout(**_):
     if not data.available():
         return no_data()
-    radius = data.settings().coverage_radius_m
+    settings = data.settings()
+    low, high = settings.radius_range_m
+    marks = sorted({low, high, *(m for m in (500, 1000, 2000, 3000) if low < m < high)})
     slider = dcc.Slider(
-        id="coverage-radius", min=300, max=3000, step=100, value=radius,
-        marks={m: f"{m:,}" for m in (300, 500, 1000, 1500, 2000, 2500, 3000)},
+        id="coverage-radius", min=low, max=high, step=100, value=settings.coverage_radius_m,
+        marks={m: f"{m:,.0f}" for m in marks},
         tooltip={"placement": "bottom", "always_visible": False}, updatemode="mouseup",
     )  # fmt: skip
     return html.Div(
@@ -54,9 +54,7 @@ def layout(**_):
 @callback(
     Output("coverage-map", "figure"),
     Output("coverage-summary", "children"),
-    Output(grid("coverage-gaps"), "rowData"),
-    Output(grid("coverage-gaps"), "columnDefs"),
-    Output(download_params("coverage_gaps"), "data"),
+    *table_outputs("coverage-gaps", "coverage_gaps"),
     Input("lang", "data"),
     Input("month", "value"),
     Input("scope", "data"),
@@ -64,10 +62,11 @@ def layout(**_):
 )
 def update(lang, month, scope, radius_m):
     viewer, month, scope = context(month, scope)
-    radius_m = min(3000.0, max(300.0, float(radius_m or data.settings().coverage_radius_m)))
+    settings = data.settings()
+    low, high = settings.radius_range_m
+    radius_m = min(high, max(low, float(radius_m or settings.coverage_radius_m)))
     communities = data.coverage_at_radius(viewer, scope, month, radius_m)
     stations = data.stations_in_month(viewer, scope, month)
-    settings = data.settings()
     fig = figures.coverage_map(
         communities, stations, lang,
         figures.district_boundaries(settings.districts_geojson), settings.map_tiles_url,
@@ -81,4 +80,4 @@ def update(lang, month, scope, radius_m):
     )  # fmt: skip
     gaps = communities.filter(communities["uncovered_workers"] > 0).select(GAP_COLUMNS)
     params = {"scope": scope, "month": month.isoformat(), "radius_m": radius_m}
-    return fig, summary, rows(gaps, lang), grid_columns(gaps, lang, ("community_name",)), params
+    return fig, summary, *table_values(gaps, lang, ("community_name",), params)

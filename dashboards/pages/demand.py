@@ -13,15 +13,15 @@ from dashboards.components import (
     download_bar,
     download_params,
     graph,
-    grid,
-    grid_columns,
     no_data,
     page_header,
-    rows,
     section,
     table,
+    table_outputs,
+    table_values,
 )  # fmt: skip
 from dashboards.i18n import t
+from pipelines.scope import level_of
 
 dash.register_page(__name__, path="/demand", order=3, name="服务需求", i18n_key="page.demand")
 
@@ -51,9 +51,7 @@ def layout(**_):
 @callback(
     Output("demand-per", "options"),
     Output("demand-communities", "figure"),
-    Output(grid("demand-table"), "rowData"),
-    Output(grid("demand-table"), "columnDefs"),
-    Output(download_params("demand"), "data"),
+    *table_outputs("demand-table", "demand"),
     Input("lang", "data"),
     Input("month", "value"),
     Input("scope", "data"),
@@ -70,7 +68,7 @@ def communities(lang, month, scope, per):
     options = [{"label": t("demand.per_1000", lang), "value": "per_1000"},
                {"label": t("demand.absolute", lang), "value": "absolute"}]  # fmt: skip
     params = {"scope": scope, "month": month.isoformat()}
-    return options, fig, rows(df, lang), grid_columns(df, lang, ("community_name",)), params
+    return options, fig, *table_values(df, lang, ("community_name",), params)
 
 
 @callback(
@@ -88,7 +86,7 @@ def communities(lang, month, scope, per):
 def mix(lang, month, scope):
     viewer, month, scope = context(month, scope)
     hours = data.hour_weekday(viewer, scope, month)
-    note = t("demand.heatmap_parent", lang) if data.scope_level(scope) == "community" else ""
+    note = t("demand.heatmap_parent", lang) if level_of(scope) == "community" else ""
     crowded = data.crowded_stations(viewer, scope, month)
     return (
         figures.bars(data.service_mix(viewer, scope, month), "service", "visits", lang, "service"),

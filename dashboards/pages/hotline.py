@@ -4,6 +4,7 @@ and satisfaction, routing departments, and the calls no community could be match
 from __future__ import annotations
 
 import dash
+import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import data, figures
@@ -12,13 +13,12 @@ from dashboards.components import (
     download_bar,
     download_params,
     graph,
-    grid,
-    grid_columns,
     no_data,
     page_header,
-    rows,
     section,
     table,
+    table_outputs,
+    table_values,
 )  # fmt: skip
 from dashboards.i18n import t
 
@@ -47,11 +47,9 @@ def layout(**_):
     Output("hotline-categories", "figure"),
     Output("hotline-performance", "figure"),
     Output("hotline-backlog", "figure"),
-    Output(grid("hotline-routing"), "rowData"),
-    Output(grid("hotline-routing"), "columnDefs"),
     Output("hotline-unassigned", "figure"),
     Output(download_params("hotline_categories"), "data"),
-    Output(download_params("hotline_routing"), "data"),
+    *table_outputs("hotline-routing", "hotline_routing"),
     Input("lang", "data"),
     Input("month", "value"),
     Input("scope", "data"),
@@ -60,7 +58,7 @@ def update(lang, month, scope):
     viewer, month, scope = context(month, scope)
     trend = data.kpi_trend(viewer, scope, month)
     routing = data.hotline_routing(viewer, scope, month).with_columns(
-        routed_to=data.pl.col("routed_to").fill_null(t("hotline.not_routed", lang))
+        routed_to=pl.col("routed_to").fill_null(t("hotline.not_routed", lang))
     )
     unassigned = data.unassigned_calls(viewer, scope, month)
     params = {"scope": scope, "month": month.isoformat()}
@@ -70,9 +68,7 @@ def update(lang, month, scope):
         figures.two_measures(trend, "resolution_rate", "median_resolution_hours", lang,
                              left_rate=True),
         figures.two_measures(trend, "backlog", "avg_satisfaction", lang, right_range=[0, 5.2]),
-        rows(routing, lang),
-        grid_columns(routing, lang),
         figures.unassigned(unassigned, lang),
         params,
-        params,
+        *table_values(routing, lang, params=params),
     )  # fmt: skip

@@ -11,15 +11,13 @@ from dashboards import data, figures
 from dashboards.components import (
     context,
     download_bar,
-    download_params,
     graph,
-    grid,
-    grid_columns,
     no_data,
     page_header,
-    rows,
     section,
     table,
+    table_outputs,
+    table_values,
 )  # fmt: skip
 
 dash.register_page(__name__, path="/membership", order=5, name="入会", i18n_key="page.membership")
@@ -47,9 +45,7 @@ def layout(**_):
     Output("membership-platforms", "figure"),
     Output("membership-cumulative", "figure"),
     Output("membership-months", "figure"),
-    Output(grid("membership-table"), "rowData"),
-    Output(grid("membership-table"), "columnDefs"),
-    Output(download_params("drives"), "data"),
+    *table_outputs("membership-table", "drives"),
     Input("lang", "data"),
     Input("month", "value"),
     Input("scope", "data"),
@@ -62,7 +58,5 @@ def update(lang, month, scope):
         figures.platforms(this_month, lang),
         figures.cumulative(data.cumulative_enrolment(viewer, scope), lang),
         figures.stacked_over_months(drives, "platform", "enrolled", lang, "platform"),
-        rows(drives, lang),
-        grid_columns(drives, lang),
-        {"scope": scope, "month": month.isoformat()},
+        *table_values(drives, lang, params={"scope": scope, "month": month.isoformat()}),
     )

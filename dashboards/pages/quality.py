@@ -12,13 +12,14 @@ from dashboards.components import (
     context,
     download_bar,
     graph,
-    grid,
     grid_columns,
     no_data,
     page_header,
     rows,
     section,
     table,
+    table_outputs,
+    table_values,
 )  # fmt: skip
 from dashboards.i18n import t
 
@@ -55,13 +56,10 @@ def layout(**_):
 
 
 @callback(
-    Output(grid("quality-files"), "rowData"),
-    Output(grid("quality-files"), "columnDefs"),
+    *table_outputs("quality-files"),
     Output("quality-reasons", "figure"),
-    Output(grid("quality-summary"), "rowData"),
-    Output(grid("quality-summary"), "columnDefs"),
-    Output(grid("quality-rows"), "rowData"),
-    Output(grid("quality-rows"), "columnDefs"),
+    *table_outputs("quality-summary"),
+    *table_outputs("quality-rows"),
     Output("quality-rows-note", "children"),
     Input("lang", "data"),
 )
@@ -88,6 +86,5 @@ def update(lang):
         return [], [], note, [], [], [], [], ""
     return (
         rows(files, lang), file_columns, figures.quarantine_reasons(summary, lang),
-        rows(summary, lang), grid_columns(summary, lang), rows(rejected, lang),
-        grid_columns(rejected, lang, ("path",)), shown_note,
+        *table_values(summary, lang), *table_values(rejected, lang, ("path",)), shown_note,
     )  # fmt: skip

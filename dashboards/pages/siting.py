@@ -8,20 +8,19 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import data, figures, siting_data, siting_figures
+from dashboards import data, figures
 from dashboards.components import (
     T,
     download_bar,
-    download_params,
     graph,
-    grid,
-    grid_columns,
     no_data,
     page_header,
-    rows,
     section,
     table,
+    table_outputs,
+    table_values,
 )  # fmt: skip
+from dashboards.data import siting
 from dashboards.i18n import percent, t
 
 dash.register_page(
@@ -37,17 +36,18 @@ def layout(**_):
     if not data.available():
         return no_data()
     settings = data.settings()
+    low, high = settings.radius_range_m
     viewer = data.current_viewer()
     number = {"type": "number", "debounce": True, "style": {"width": "120px"}}
     controls = html.Div(
         [
             _field("siting.k", dcc.Input(id="siting-k", min=1, max=200, step=1,
                                          value=settings.siting_k, **number)),
-            _field("siting.radius", dcc.Input(id="siting-radius", min=100, max=5000, step=100,
+            _field("siting.radius", dcc.Input(id="siting-radius", min=low, max=high, step=100,
                                               value=settings.coverage_radius_m, **number)),
             _field("siting.budget", dcc.Input(id="siting-budget", min=0, **number)),
             _field("siting.district", dcc.Dropdown(
-                id="siting-district", options=siting_data.district_options(viewer, "zh"),
+                id="siting-district", options=siting.district_options(viewer, "zh"),
                 value="" if viewer.is_city else viewer.scope_code, clearable=False,
                 className="picker")),
             dcc.Checklist(id="siting-centroids",
@@ -73,9 +73,7 @@ def layout(**_):
 @callback(
     Output("siting-map", "figure"),
     Output("siting-summary", "children"),
-    Output(grid("siting-plan"), "rowData"),
-    Output(grid("siting-plan"), "columnDefs"),
-    Output(download_params("siting_plan"), "data"),
+    *table_outputs("siting-plan", "siting_plan"),
     Input("siting-run", "n_clicks"),
     Input("lang", "data"),
     State("siting-k", "value"),
@@ -90,17 +88,18 @@ def update(_, lang, k, radius_m, budget, district, centroids):
     viewer = data.current_viewer()
     settings = data.settings()
     k = int(k) if k else (None if budget else settings.siting_k)
-    radius_m = min(5000.0, max(100.0, float(radius_m or settings.coverage_radius_m)))
+    low, high = settings.radius_range_m
+    radius_m = min(high, max(low, float(radius_m or settings.coverage_radius_m)))
     budget = float(budget) if budget not in (None, "") else None
     params = {"k": k, "radius_m": radius_m, "budget": budget, "district": district or None,
               "with_community_candidates": bool(centroids)}  # fmt: skip
     try:
-        plan = siting_data.plan(viewer, **params)
+        plan = siting.plan(viewer, **params)
     except PermissionError:
         return dash.no_update, t("siting.not_allowed", lang), [], [], None
-    communities = siting_data.communities_on_map(plan)
-    fig = siting_figures.siting_map(
-        communities, siting_data.todays_stations(), plan, lang,
+    communities = siting.communities_on_map(plan)
+    fig = figures.siting_map(
+        communities, siting.todays_stations(), plan, lang,
         figures.district_boundaries(settings.districts_geojson),
         settings.map_tiles_url,
     )  # fmt: skip
@@ -118,12 +117,12 @@ def update(_, lang, k, radius_m, budget, district, centroids):
         sites=len(plan.sites), new=plan.newly_covered_workers, cost=plan.total_cost,
         quality=quality, seconds=plan.seconds,
     )  # fmt: skip
-    shown = siting_data.plan_table(plan).drop("radius_m", "k", "proven_optimal", "gap")
-    return fig, summary, rows(shown), grid_columns(shown, lang, ("site_name",)), params
+    shown = siting.plan_table(plan).drop("radius_m", "k", "proven_optimal", "gap")
+    return fig, summary, *table_values(shown, lang, ("site_name",), params)
 
 
 @callback(Output("siting-district", "options"), Input("lang", "data"))
 def district_options(lang):
     if not data.available():
         raise PreventUpdate
-    return siting_data.district_options(data.current_viewer(), lang)
+    return siting.district_options(data.current_viewer(), lang)

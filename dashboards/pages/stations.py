@@ -11,14 +11,13 @@ from dashboards.components import (
     T,
     context,
     download_bar,
-    download_params,
-    grid,
     grid_columns,
     no_data,
     page_header,
     rows,
     section,
     table,
+    table_outputs,
 )  # fmt: skip
 from dashboards.i18n import t
 from pipelines.vocabulary import EXTRA_AMENITIES, SEVEN_AMENITIES
@@ -49,10 +48,8 @@ def layout(**_):
 @callback(
     Output("stations-missing", "options"),
     Output("stations-missing", "placeholder"),
-    Output(grid("stations-table"), "rowData"),
-    Output(grid("stations-table"), "columnDefs"),
     Output("stations-count", "children"),
-    Output(download_params("stations"), "data"),
+    *table_outputs("stations-table", "stations"),
     Input("lang", "data"),
     Input("month", "value"),
     Input("scope", "data"),
@@ -76,4 +73,4 @@ def update(lang, month, scope, missing):
             spec["cellRenderer"] = "agCheckboxCellRenderer"
     params = {"scope": scope, "month": month.isoformat(), "missing": missing}
     count = t("stations.count", lang, n=registry.height)
-    return options, t("stations.any", lang), rows(registry, lang), columns, count, params
+    return options, t("stations.any", lang), count, rows(registry, lang), columns, params

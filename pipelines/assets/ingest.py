@@ -15,16 +15,11 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipelines.ingest.engine import FileResult, ingest_source, landing_files
-from pipelines.ingest.specs import BOUNDARIES, SPECS, SourceSpec
+from pipelines.ingest.specs import SPECS, SourceSpec
 from pipelines.settings import get_settings
 from pipelines.warehouse import WarehouseResource
 
-#: raw_stations matches communities, raw_usage checks station ids, raw_hotline matches
-#: communities: each must run after what it checks against
-UPSTREAM = {"stations": ["communities"], "usage": ["stations"], "hotline": ["communities"]}
 PREVIEW_ROWS = 5
-#: the six exports and the optional community boundaries
-SOURCES = {**SPECS, BOUNDARIES.name: BOUNDARIES}
 
 
 def _markdown(header: list[str], rows: Iterable[Iterable[object]]) -> str:
@@ -62,7 +57,8 @@ def _ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         name=f"raw_{source}",
         group_name="ingest",
         kinds={"duckdb"},
-        deps=[f"raw_{up}" for up in UPSTREAM.get(source, [])],
+        # a source's rows are checked against its references: they load first
+        deps=[f"raw_{up}" for up in sorted(spec.references)],
         description=f"{spec.description} Loads new and changed files of data/landing/{source}/ "
         f"into raw.{source}; bad rows go to meta.quarantine.",
     )
@@ -72,21 +68,6 @@ def _ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         settings = get_settings()
         with warehouse.connect() as con:
             results = ingest_source(con, source, settings)
-            # a later file of a keyed source may supersede rows of an earlier one: report
-            # every processed file's counts as they stand now
-            final = {
-                row[0]: row
-                for row in con.execute(
-                    """SELECT path, rows_read, rows_loaded, rows_quarantined, rows_superseded
-                       FROM meta.ingest_files WHERE source = ?""",
-                    [source],
-                ).fetchall()
-            }
-            for r in results:
-                if r.status != "unchanged" and r.path in final:
-                    _, r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_superseded = final[
-                        r.path
-                    ]
             totals = con.execute(
                 f"SELECT count(*) FILTER (NOT _superseded), count(*) FROM raw.{source}"
             ).fetchall()[0]
@@ -124,7 +105,8 @@ def _accounting_check(source: str) -> dg.AssetChecksDefinition:
         asset=f"raw_{source}",
         name="every_row_accounted_for",
         description="Per loaded file: rows_read = rows_loaded + rows_quarantined + "
-        "rows_superseded, and every file's counts agree with the rows in the tables.",
+        "rows_superseded + rows_skipped, and every file's counts agree with the rows in "
+        "the tables.",
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
@@ -139,6 +121,7 @@ def _accounting_check(source: str) -> dg.AssetChecksDefinition:
                 WHERE f.source = ?
                   AND (f.status = 'loaded' AND
                        f.rows_read <> f.rows_loaded + f.rows_quarantined + f.rows_superseded
+                                      + f.rows_skipped
                        OR f.rows_loaded <> coalesce(r.loaded, 0)
                        OR f.rows_superseded <> coalesce(r.superseded, 0)
                        OR f.rows_quarantined <> coalesce(q.quarantined, 0))
@@ -154,7 +137,7 @@ def _accounting_check(source: str) -> dg.AssetChecksDefinition:
 
 
 def _personal_check(source: str) -> dg.AssetChecksDefinition | None:
-    personal = [c.name for c in SOURCES[source].columns if c.personal]
+    personal = [c.name for c in SPECS[source].columns if c.personal]
     if not personal:
         return None
 
@@ -179,7 +162,7 @@ def _personal_check(source: str) -> dg.AssetChecksDefinition | None:
 def _landing_state() -> dict[str, dict[str, list[float]]]:
     settings = get_settings()
     state: dict[str, dict[str, list[float]]] = {}
-    for source in SOURCES:
+    for source in SPECS:
         for file in landing_files(settings, source):
             stat = file.stat()
             rel = file.relative_to(settings.landing_dir).as_posix()
@@ -215,7 +198,7 @@ def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, sort_keys=True))
 
 
-assets = [_ingest_asset(spec) for spec in SOURCES.values()]
-checks = [_accounting_check(s) for s in SOURCES] + [c for s in SOURCES if (c := _personal_check(s))]
+assets = [_ingest_asset(spec) for spec in SPECS.values()]
+checks = [_accounting_check(s) for s in SPECS] + [c for s in SPECS if (c := _personal_check(s))]
 
 defs = dg.Definitions(assets=assets, asset_checks=checks, sensors=[landing_files_sensor])

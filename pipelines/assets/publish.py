@@ -1,13 +1,13 @@
 """Dagster definitions for publishing: the ``serving_snapshot`` asset (the last step of
 the graph), the ``everything`` job and its monthly schedule.
 
-The publishing itself is a plain function, :func:`pipelines.publish.publish_snapshot`.
+The publishing itself is a plain function, :func:`pipelines.serving.publish_snapshot`.
 """
 
 import dagster as dg
 
 from pipelines.assets.warehouse import load_models
-from pipelines.publish import publish_snapshot
+from pipelines.serving import publish_snapshot
 from pipelines.settings import get_settings
 from pipelines.warehouse import WarehouseResource
 
@@ -17,7 +17,7 @@ MART_KEYS = [dg.AssetKey(m.name) for m in load_models() if m.schema == "marts"]
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[*MART_KEYS, dg.AssetKey("siting_plan")],
+    deps=[*MART_KEYS, dg.AssetKey("siting_plan"), dg.AssetKey("demand_forecast")],
     description="The read-only snapshot the dashboard, the report and outside tools read "
     "(<data>/serving/current.duckdb): every mart, no raw rows, nothing personal, "
     "replaced atomically; the one before is kept as previous.duckdb.",

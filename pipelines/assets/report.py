@@ -72,7 +72,7 @@ monthly_report_job = dg.define_asset_job("monthly_report_job", selection=[monthl
 
 @dg.schedule(
     job=monthly_report_job,
-    # an hour after the monthly refresh of the warehouse (pipelines/assets/publish.py)
+    # an hour after the monthly refresh of the warehouse (pipelines/serving.py)
     cron_schedule="0 7 1 * *",
     execution_timezone="Asia/Shanghai",
 )

@@ -30,7 +30,7 @@ import numpy as np
 
 from pipelines.ingest.specs import SPECS
 from pipelines.planning.geo import pairs_within
-from pipelines.settings import REPO_ROOT, SOURCES, Settings, get_settings
+from pipelines.settings import REPO_ROOT, Settings, get_settings
 from pipelines.warehouse import WarehouseResource
 
 SQL_DIR = REPO_ROOT / "sql"
@@ -151,7 +151,7 @@ def run_models(
 
 # --- Dagster ------------------------------------------------------------------------------
 
-INGEST_ASSETS = tuple(dg.AssetKey(f"raw_{source}") for source in SOURCES)
+INGEST_ASSETS = tuple(dg.AssetKey(f"raw_{source}") for source in SPECS)
 
 
 def _deps(model: Model) -> list[dg.AssetKey]:

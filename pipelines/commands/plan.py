@@ -48,8 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the solver stack (scipy, highspy) loads here, not when `python -m pipelines` starts
-    from pipelines.planning.inputs import NoSnapshotError, load_snapshot
+    from pipelines.planning.inputs import load_snapshot
     from pipelines.planning.siting import plan_sites
+    from pipelines.serving import NoSnapshot
 
     settings = get_settings()
     k = args.k if args.k is not None else (None if args.budget is not None else settings.siting_k)
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             with_community_candidates=args.with_community_candidates,
             time_limit_s=args.time_limit_s or settings.siting_time_limit_s,
         )
-    except (NoSnapshotError, ValueError) as error:
+    except (NoSnapshot, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
     if args.json:

@@ -16,8 +16,9 @@ import sys
 from datetime import date
 
 from pipelines.report import ReportDataError, write_report
-from pipelines.report.data import latest_complete_month, open_snapshot, parse_month, report_months
+from pipelines.report.data import latest_complete_month, parse_month, report_months
 from pipelines.report.pdf import PdfError
+from pipelines.serving import NoSnapshot, open_snapshot
 from pipelines.settings import get_settings
 
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             print(files.html)
             if files.pdf:
                 print(files.pdf)
-    except ReportDataError as error:
+    except (ReportDataError, NoSnapshot) as error:
         print(f"report: {error}", file=sys.stderr)
         return 2
     except PdfError as error:

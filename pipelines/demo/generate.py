@@ -1,4 +1,4 @@
-"""Generate the demo landing files of all six sources and their manifest.
+"""Generate the demo landing files of all seven sources (weather included) and their manifest.
 
 The manifest (``<out>/demo_manifest.json``) lists every generated file with its sha256,
 its data rows and its bad rows by quarantine reason. The next run deletes exactly those
@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.demo import candidates, drives, geography, hotline, stations, usage
+from pipelines.demo import candidates, drives, geography, hotline, stations, usage, weather
 from pipelines.demo.defects import Defect, inject
 from pipelines.demo.exports import CellType, Layout, month_title, sha256_of, write_table
 from pipelines.demo.scales import SCALES, Scale, rng_for
 from pipelines.settings import get_settings
 
 MANIFEST = "demo_manifest.json"
+#: a text frame's column naming the sheet each row goes on (a workbook with several)
+SHEET = "_sheet"
 
 _CSV_STYLES = [
     Layout("csv", "gb18030", True, "slash", " %H:%M"),
@@ -58,7 +61,10 @@ class Writer:
         names = [
             h if isinstance(h, str) else h[0 if layout.chinese else 1] for h in headers.values()
         ]
-        sha = write_table(path, text.select(list(headers)), names, layout, cell_types)
+        sheets = text.get_column(SHEET) if SHEET in text.columns else None
+        sha, skipped = write_table(
+            path, text.select(list(headers)), names, layout, cell_types, sheets
+        )
         self.files[relative] = {
             "source": source,
             "rows": text.height,
@@ -67,6 +73,10 @@ class Writer:
             "sha256": sha,
             **notes,
         }
+        if skipped:  # totals and footer rows: read and counted, never loaded
+            self.files[relative]["skipped_rows"] = skipped
+        if sheets is not None:
+            self.files[relative]["sheets"] = sheets.n_unique()
         self.progress(f"{relative}: {text.height:,} rows, {sum(bad.values())} bad")
 
 
@@ -94,8 +104,13 @@ def generate(
         [],
     )
     registry = stations.build_stations(scale, seed, communities)
+    seven = tuple(stations.HEADERS[code] for code in stations.AMENITIES)
     sheet = Layout(
-        "xlsx", chinese=True, date_style="excel", title="北京市暖心驿站台账（截至2026年10月31日）"
+        "xlsx",
+        chinese=True,
+        date_style="excel",
+        title="北京市暖心驿站台账（截至2026年10月31日）",
+        group=("七有配置", seven),
     )
     writer.write(
         "stations/stations.xlsx",
@@ -118,7 +133,9 @@ def generate(
         candidates.candidates_defects(),
     )
     _write_drives(writer, scale, seed, communities)
-    _write_usage(writer, scale, seed, registry)
+    daily = weather.daily_weather(seed, sorted(set(communities["district"].to_list())))
+    _write_weather(writer, scale, daily)
+    _write_usage(writer, scale, seed, registry, weather.usage_response(daily))
     _write_hotline(writer, scale, seed, communities)
 
     manifest = {
@@ -154,7 +171,8 @@ def remove_previous(out_dir: Path) -> list[Path]:
 
 
 def _write_drives(writer: Writer, scale: Scale, seed: int, communities: pl.DataFrame) -> None:
-    """One workbook a quarter, dates as Excel date cells or (every other quarter) serials."""
+    """One workbook a quarter with a sheet a month, each with its 合计 row, the footer
+    under the last; dates as Excel date cells or (every other quarter) serials."""
     table = drives.build_drives(scale, seed, communities)
     quarter = (
         pl.col("held_on").dt.year().cast(pl.String)
@@ -170,12 +188,16 @@ def _write_drives(writer: Writer, scale: Scale, seed: int, communities: pl.DataF
             chinese=True,
             date_style="serial" if i % 2 else "excel",
             title=f"{year}年第{'一二三四'[int(q) - 1]}季度 入会活动统计",
+            totals=("reached", "enrolled"),
         )
         month = rows["held_on"].min()
+        by_month = rows.drop("q").with_columns(
+            pl.format("{}月", pl.col("held_on").dt.month()).alias(SHEET)
+        )
         writer.write(
             f"drives/drives_{name}.xlsx",
             "drives",
-            drives.drives_text(rows.drop("q"), layout),
+            drives.drives_text(by_month, layout),
             drives.HEADERS,
             layout,
             drives.CELL_TYPES,
@@ -183,14 +205,52 @@ def _write_drives(writer: Writer, scale: Scale, seed: int, communities: pl.DataF
         )
 
 
-def _write_usage(writer: Writer, scale: Scale, seed: int, registry: pl.DataFrame) -> None:
-    """A city-wide CSV a month; 拱辰街道 keeps its own monthly workbook with a title row."""
-    rate = usage.calibrate_rate(registry, scale.window, scale.usage_rows)
+def _write_weather(writer: Writer, scale: Scale, daily: pl.DataFrame) -> None:
+    """The meteorological service's export, one CSV a quarter for the scale's districts
+    and months (UTF-8 with BOM, Chinese headers, dates alternately ISO and slashed)."""
+    months = pl.col("date").dt.truncate("1mo").is_in(scale.window)
+    quarter = (
+        pl.col("date").dt.year().cast(pl.String) + "Q" + pl.col("date").dt.quarter().cast(pl.String)
+    )
+    table = daily.filter(months).with_columns(q=quarter)
+    for i, ((name,), rows) in enumerate(table.partition_by("q", as_dict=True).items()):
+        layout = Layout("csv", "utf-8-sig", True, "iso" if i % 2 == 0 else "slash")
+        writer.write(
+            f"weather/weather_{name}.csv",
+            "weather",
+            weather.weather_text(rows.drop("q"), layout),
+            weather.HEADERS,
+            layout,
+            weather.CELL_TYPES,
+            weather.weather_defects(rows["date"].min(), layout),
+        )
+
+
+def _usage_csv_layout(i: int) -> Layout:
+    """The city-wide export of month ``i``: Excel's habits now and then — a ``sep=;``
+    hint, a hand-rolled export that never quotes, 12-hour times, phone numbers kept as
+    text by an apostrophe."""
+    layout = _CSV_STYLES[i % len(_CSV_STYLES)]
+    habit = i % 3  # every habit within any three months, the small demo's too
+    if habit == 0:
+        return replace(layout, twelve_hour=True, apostrophes=("worker_ref",))
+    if habit == 1:
+        return replace(layout, delimiter=";", sep_hint=True)
+    return replace(layout, quoted=False)
+
+
+def _write_usage(
+    writer: Writer, scale: Scale, seed: int, registry: pl.DataFrame, response: pl.DataFrame
+) -> None:
+    """A city-wide CSV a month; 拱辰街道 keeps its own monthly workbook with a title row,
+    a 合计 row and a signed footer, saved every fourth month by an old Excel (XLS).
+    Usage follows the weather (``response``: date, district, factor)."""
+    rate = usage.calibrate_rate(registry, scale.window, scale.usage_rows, response)
     gongchen = set(registry.filter(pl.col("subdistrict") == "拱辰街道")["station_id"].to_list())
     for i, month in enumerate(scale.window):
-        rows = usage.usage_month(registry, month, rate, rng_for(seed, f"usage:{month}"))
+        rows = usage.usage_month(registry, month, rate, rng_for(seed, f"usage:{month}"), response)
         local = rows["station_id"].is_in(list(gongchen))
-        layout = _CSV_STYLES[i % len(_CSV_STYLES)]
+        layout = _usage_csv_layout(i)
         text = usage.usage_text(
             rows.filter(~local), layout, synonyms=i % 2 == 0, blank_single_visits=i % 3 == 0
         )
@@ -205,16 +265,17 @@ def _write_usage(writer: Writer, scale: Scale, seed: int, registry: pl.DataFrame
         )
         if local.any():
             sheet = Layout(
-                "xlsx",
+                "xls" if i % 4 == 1 else "xlsx",
                 chinese=True,
                 date_style="excel",
                 title=month_title(month, "拱辰街道驿站服务记录"),
+                totals=("visits",),
             )
             text = usage.usage_text(
                 rows.filter(local), sheet, synonyms=False, blank_single_visits=False
             )
             writer.write(
-                f"usage/usage_{month:%Y-%m}_拱辰街道.xlsx",
+                f"usage/usage_{month:%Y-%m}_拱辰街道.{sheet.kind}",
                 "usage",
                 text,
                 usage.HEADERS,
@@ -237,6 +298,10 @@ def _write_hotline(writer: Writer, scale: Scale, seed: int, communities: pl.Data
             name = f"hotline/hotline_{month:%Y-%m}.xlsx"
         else:
             layout = _CSV_STYLES[(i + 3) % len(_CSV_STYLES)]
+            if i % 3 == 1:
+                layout = replace(layout, twelve_hour=True)
+            if i % 3 == 0:
+                layout = replace(layout, apostrophes=("caller_phone",))
             name = f"hotline/hotline_{month:%Y-%m}.csv"
         writer.write(
             name,

@@ -187,7 +187,11 @@ def hotline_text(calls: pl.DataFrame, layout: Layout, rating_words: bool) -> pl.
         "caller_phone",
         pl.col("community").replace("", None),
         pl.col("worker_type").replace_strict(labels(vocab.WORKER_TYPE, layout), default=None),
-        "routed_to",
+        # in a CSV some notes run over two lines of their cell (Alt+Enter in Excel)
+        pl.when(pl.lit(layout.kind == "csv") & pl.col("call_id").str.ends_with("3"))
+        .then(pl.col("routed_to") + "\n（已电话回访）")
+        .otherwise(pl.col("routed_to"))
+        .alias("routed_to"),
         pl.col("status").replace_strict(labels(vocab.STATUS, layout)),
         datetime_text("resolved_at", layout).alias("resolved_at"),
         pl.when(rated)

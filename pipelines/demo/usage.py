@@ -1,11 +1,13 @@
 """Station usage (驿站服务记录), one month at a time.
 
-Visits follow the riders' day (peaks 11–13, 17–19:30 and 21–24), the week and the
-seasons: summer heat brings water and shelter, winter meal heating and shelter, the
-July–August rains rain gear. A station with a sign-in code writes one row per visit
-(a time, often the worker's phone or member number); one that keeps a tally book writes
-one row per service and day (a bare date and a count). Volume follows the outdoor
-workers of the station's community.
+Visits follow the riders' day (peaks 11–13, 17–19:30 and 21–24), the week, the calendar
+(the Spring Festival empties the city) and the weather of the station's district, day by
+day (:func:`pipelines.demo.weather.usage_response`: heat, cold and rain bring more
+visits). The service mix follows the seasons: summer heat brings water and shelter,
+winter meal heating and shelter, the July–August rains rain gear. A station with a
+sign-in code writes one row per visit (a time, often the worker's phone or member
+number); one that keeps a tally book writes one row per service and day (a bare date
+and a count). Volume follows the outdoor workers of the station's community.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ _NEEDS = {
 }
 WORKER_TYPES = [t.code for t in vocab.WORKER_TYPE.terms]
 _WORKER_SHARE = [0.45, 0.25, 0.08, 0.04, 0.12, 0.06]
-#: visits by calendar month (Jan … Dec): more in the heat and the cold
-_SEASON = np.array([1.15, 1.1, 0.95, 0.9, 0.95, 1.05, 1.2, 1.2, 1.0, 0.95, 1.0, 1.1])
+#: visits by calendar month (Jan … Dec) apart from the weather: many riders go home for
+#: the Spring Festival (February), orders peak towards the year's end
+_SEASON = np.array([1.02, 0.88, 0.97, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.98, 1.0, 1.04])
 #: visits by weekday (Mon … Sun): delivery peaks at the weekend
 _WEEKDAY = np.array([1.0, 0.97, 0.98, 1.0, 1.08, 1.15, 1.1])
 _PHONE_PREFIXES = np.array(
@@ -119,9 +122,12 @@ def service_shares(month: int) -> np.ndarray:
     return p / p.sum()
 
 
-def station_days(stations: pl.DataFrame, month: date) -> tuple[np.ndarray, np.ndarray]:
-    """(active[station, day], day factor[day]) for a month: a station serves from
-    opened_on through closed_on."""
+def station_days(
+    stations: pl.DataFrame, month: date, weather: pl.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(active[station, day], load factor[station, day]) for a month: a station serves
+    from opened_on through closed_on; its load follows the week, the calendar and its
+    district's weather (``weather``: date, district, factor; none: ordinary days)."""
     days = calendar.monthrange(month.year, month.month)[1]
     first = np.datetime64(month, "D")
     day = first + np.arange(days)
@@ -129,19 +135,43 @@ def station_days(stations: pl.DataFrame, month: date) -> tuple[np.ndarray, np.nd
     closed = stations["closed_on"].fill_null(date(9999, 12, 31)).to_numpy().astype("datetime64[D]")
     active = (opened[:, None] <= day[None, :]) & (closed[:, None] >= day[None, :])
     weekday = (day.astype("datetime64[D]").astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-    return active, _SEASON[month.month - 1] * _WEEKDAY[weekday]
+    factor = np.broadcast_to(_SEASON[month.month - 1] * _WEEKDAY[weekday], active.shape)
+    if weather is not None:
+        factor = factor * _weather_factor(stations, month, days, weather)
+    return active, factor
 
 
-def calibrate_rate(stations: pl.DataFrame, months: list[date], target_rows: int) -> float:
+def _weather_factor(
+    stations: pl.DataFrame, month: date, days: int, weather: pl.DataFrame
+) -> np.ndarray:
+    """The weather factor of each station's district on each day of the month (1 on a
+    day or in a district without weather)."""
+    rows = weather.filter(pl.col("date").dt.truncate("1mo") == month)
+    districts = {d: i for i, d in enumerate(rows["district"].unique(maintain_order=True))}
+    grid = np.ones((len(districts) + 1, days))  # the last row: no weather
+    grid[
+        rows["district"].replace_strict(districts, return_dtype=pl.Int64).to_numpy(),
+        rows["date"].dt.day().to_numpy() - 1,
+    ] = rows["factor"].to_numpy()
+    index = [districts.get(d, len(districts)) for d in stations["district"].to_list()]
+    return grid[index]
+
+
+def calibrate_rate(
+    stations: pl.DataFrame,
+    months: list[date],
+    target_rows: int,
+    weather: pl.DataFrame | None = None,
+) -> float:
     """The visits-per-weight factor that makes the expected number of rows ``target_rows``."""
     weight = stations["weight"].to_numpy()
     tally = stations["tally"].to_numpy()
     days = np.zeros((stations.height, len(months)))
     load = np.zeros((stations.height, len(months)))
     for i, month in enumerate(months):
-        active, factor = station_days(stations, month)
+        active, factor = station_days(stations, month, weather)
         days[:, i] = active.sum(axis=1)
-        load[:, i] = (active * factor[None, :]).sum(axis=1) / np.maximum(days[:, i], 1)
+        load[:, i] = (active * factor).sum(axis=1) / np.maximum(days[:, i], 1)
     p = np.stack([service_shares(m.month) for m in months])
 
     def expected_rows(rate: float) -> float:
@@ -160,12 +190,16 @@ def calibrate_rate(stations: pl.DataFrame, months: list[date], target_rows: int)
 
 
 def usage_month(
-    stations: pl.DataFrame, month: date, rate: float, rng: np.random.Generator
+    stations: pl.DataFrame,
+    month: date,
+    rate: float,
+    rng: np.random.Generator,
+    weather: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The month's usage rows, typed: station_id, occurred_at, is_tally, service,
     worker_type, visits, worker_ref; sorted by time."""
-    active, factor = station_days(stations, month)
-    lam = rate * stations["weight"].to_numpy()[:, None] * factor[None, :] * active
+    active, factor = station_days(stations, month, weather)
+    lam = rate * stations["weight"].to_numpy()[:, None] * factor * active
     tally = stations["tally"].to_numpy()
     ids = stations["station_id"].to_numpy()
     share = service_shares(month.month)
@@ -293,9 +327,21 @@ def usage_defects(month: date, layout: Layout) -> list[Defect]:
             text = impossible_date(month.year, int(rng.integers(13, 29)), month.month, layout)
         return rows.with_columns(occurred_at=pl.lit(text))
 
-    return [
+    def stray_comma(rows: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+        # a tally typed 1,234 in a file that never quotes: the row gains a cell, which
+        # must be filled to show (a member number where the visitor gave none)
+        tallies = rng.integers(1_000, 3_000, rows.height)
+        return rows.with_columns(
+            visits=pl.Series([f"{n:,}" for n in tallies.tolist()], dtype=pl.String),
+            worker_ref=pl.col("worker_ref").fill_null("GH00000001"),
+        )
+
+    defects = [
         Defect("unknown_station", 3, mistyped_id("station_id")),
         Defect("bad_date", 2, bad_date),
         Defect("negative_value", 2, negative("visits")),
         Defect("missing_value", 1, set_text("service", None)),
     ]
+    if layout.kind == "csv" and not layout.quoted and layout.delimiter == ",":
+        defects.append(Defect("extra_cells", 2, stray_comma))
+    return defects

@@ -1,5 +1,6 @@
 """Matching a community written in an export (a code, an official name or a short form)
-to the loaded communities, by the data contract's three steps."""
+to the loaded communities, by the data contract's three steps; and a district (a name
+with or without 区/县, or a code) to the district code of the loaded communities."""
 
 from __future__ import annotations
 
@@ -68,3 +69,30 @@ class CommunityMatcher:
             if len(found) > 1:
                 return None, AMBIGUOUS
         return None, UNMATCHED
+
+
+def district_key(name: str) -> str:
+    """A district name without a trailing 区 or 县 (房山区 = 房山), as drives match it."""
+    return re.sub(r"(区|县)$", "", name.strip())
+
+
+class DistrictMatcher:
+    """The districts of the loaded communities: a written district matches the one
+    district whose name (without 区/县) is the same, or whose code it is — the 12-digit
+    code of metrics.md or the 6-digit administrative code (GB/T 2260) weather services use.
+    A name that two districts share matches neither."""
+
+    def __init__(self, communities: list[tuple[str, str]]) -> None:
+        found: dict[str, set[str]] = defaultdict(set)
+        for district, community_code in communities:
+            code = community_code[:6] + "000000"
+            found[code].add(code)
+            found[code[:6]].add(code)
+            if district and district.strip():
+                found[district_key(district)].add(code)
+        self._codes = {written: next(iter(c)) for written, c in found.items() if len(c) == 1}
+
+    def match(self, written: str) -> str | None:
+        """The district's 12-digit code, or None."""
+        written = re.sub(r"^(\d+)\.0*$", r"\1", written.strip())  # a code stored as a number
+        return self._codes.get(written if written.isdigit() else district_key(written))

@@ -7,9 +7,12 @@ default of Excel on a Chinese Windows). A file that is neither, mixes both, or h
 binary bytes is refused with a reason, never decoded with replacement characters; a
 UTF-16 file with a BOM (Excel's "Unicode text") is read too. GB18030 and UTF-16 text is
 transcoded to a temporary UTF-8 file in chunks so that the CSV reader streams it like
-any other. The delimiter (comma, semicolon, tab, bar) is sniffed from the first rows:
-the one under which a header row is found wins. XLSX: the first sheet, whole (a sheet
-holds at most about a million rows); GeoJSON: one row per feature.
+any other. The delimiter (comma, semicolon, tab, bar) is the one Excel's ``sep=`` hint
+on the first line names, or else is sniffed from the first rows: the one under which a
+header row is found wins. Workbooks (XLSX, XLS): see :mod:`pipelines.ingest.workbook`;
+GeoJSON: one row per feature. Every reader hands its rows through
+:func:`pipelines.ingest.rows.data_rows`, so blank rows, totals, footers and cells beyond
+the header are treated alike in every kind of file.
 """
 
 from __future__ import annotations
@@ -20,31 +23,29 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
-from pipelines.ingest.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_header
+from pipelines.ingest.headers import HEADER_SEARCH_ROWS, HeaderFound, find_header, match_header
+from pipelines.ingest.rows import data_rows
 from pipelines.ingest.specs import SourceSpec
+from pipelines.ingest.table import Part, Table, Unreadable, assemble, check_header
+from pipelines.ingest.workbook import read_workbook
+
+__all__ = ["FileFacts", "Table", "Unreadable", "inspect_bytes", "open_table"]
 
 CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
-
-
-class Unreadable(Exception):
-    """The file cannot be read as a table of this source; the message says why."""
-
-    def __init__(self, reason: str, rows_read: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.rows_read = rows_read
+#: Excel's hint on a CSV's first line: ``sep=;`` (a tab written as itself or as ``\t``)
+_SEP_HINT = re.compile(r'^"?sep=(\\t|[^"\r\n])"?\r?\n?$')
+#: columns read beyond a CSV header's width, where cells a stray delimiter shifted land
+SPARE_COLUMNS = 8
 
 
 @dataclass(frozen=True)
@@ -113,17 +114,6 @@ def inspect_bytes(path: Path) -> FileFacts:
     return FileFacts(sha, size, "csv", "gb18030")
 
 
-@dataclass
-class Table:
-    """A file's header and its data rows, as text, in batches."""
-
-    header: HeaderMatch
-    #: the header cells as written, by position
-    header_cells: list[str]
-    batches: Iterator[pl.DataFrame]  # columns c<position> (text) and _row_number
-    notes: list[str] = field(default_factory=list)
-
-
 def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
     """Strictly decode ``path`` and write it as UTF-8; refuse undecodable bytes."""
     target = workdir / (path.stem + ".utf8.csv")
@@ -147,6 +137,11 @@ def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
     return target
 
 
+def _first_text_line(text_path: Path) -> str:
+    with text_path.open(encoding="utf-8-sig", newline="") as f:
+        return f.readline(256)
+
+
 def _head_rows(text_path: Path, delimiter: str) -> list[list[str]]:
     with text_path.open(encoding="utf-8-sig", newline="") as f:
         head = f.read(1 << 16)
@@ -156,38 +151,45 @@ def _head_rows(text_path: Path, delimiter: str) -> list[list[str]]:
     rows = []
     for row in reader:
         rows.append(row)
-        if len(rows) >= HEADER_SEARCH_ROWS:
+        if len(rows) > HEADER_SEARCH_ROWS + 1:  # a sep= line, ten rows and the one below
             break
     return rows
 
 
-def _count_csv_rows(text_path: Path, delimiter: str, skip: int, width: int) -> int:
-    schema = {f"c{i}": pl.String for i in range(max(width, 1))}
-    frame = pl.scan_csv(
+def _scan(text_path: Path, delimiter: str, skip: int, width: int) -> pl.LazyFrame:
+    """The records after the first ``skip``, as text cells ``c0…``; a record's row number
+    counts records (a quoted cell may hold a line break), as Excel numbers rows."""
+    return pl.scan_csv(
         text_path,
         separator=delimiter,
         has_header=False,
         skip_rows=skip,
-        schema=schema,
-        truncate_ragged_lines=True,
+        schema={f"c{i}": pl.String for i in range(max(width, 1))},
+        # more cells than the header and its spare columns: refused, never cut off
+        truncate_ragged_lines=False,
         missing_columns="insert",
         infer_schema=False,
-    )
-    return int(
-        frame.filter(~pl.all_horizontal(pl.all().is_null())).select(pl.len()).collect().item()
+        quote_char='"',
     )
 
 
-def _check_header(path: Path, header: HeaderMatch, cells: list[str], rows: int) -> None:
-    if header.missing:
-        raise Unreadable(
-            f"{path.name}: required column missing: {', '.join(header.missing)}"
-            f" (headers found: {', '.join(c for c in cells if c) or 'none'})",
-            rows,
-        )
-    if header.duplicates:
-        said = "; ".join(f"{' and '.join(w)} all mean {c}" for c, w in header.duplicates.items())
-        raise Unreadable(f"{path.name}: duplicate columns: {said}; keep one of each", rows)
+def _sniff(text_path: Path, spec: SourceSpec) -> tuple[str, int, list[list[str]]]:
+    """(delimiter, lines before the table, its first rows): Excel's ``sep=`` hint names
+    the delimiter and is no row of the table; else the delimiter under which a header is
+    found (or that matches most columns) wins."""
+    hint = _SEP_HINT.match(_first_text_line(text_path))
+    if hint:
+        delimiter = "\t" if hint.group(1) == "\\t" else hint.group(1)
+        return delimiter, 1, _head_rows(text_path, delimiter)[1:]
+    candidates = []
+    for delimiter in DELIMITERS:
+        rows = _head_rows(text_path, delimiter)
+        found = find_header(spec, rows)
+        candidates.append((not found.match.missing, len(found.match.columns), delimiter, rows))
+        if not found.match.missing:
+            break
+    _, _, delimiter, rows = max(candidates, key=lambda c: (c[0], c[1]))
+    return delimiter, 0, rows
 
 
 def read_csv(
@@ -197,115 +199,53 @@ def read_csv(
         raise Unreadable(f"{path.name}: {facts.problem}")
     transcode = facts.encoding in ("gb18030", "utf-16")
     text_path = _transcode(path, facts.encoding, workdir) if transcode else path
-    candidates = []
-    for delimiter in DELIMITERS:
-        rows = _head_rows(text_path, delimiter)
-        if not rows or not any(any(c.strip() for c in row) for row in rows):
-            raise Unreadable(f"{path.name}: the file is empty (no header row)")
-        index, header = find_header(spec, rows)
-        candidates.append((not header.missing, len(header.columns), delimiter, index, header, rows))
-        if not header.missing:
-            break
-    ok, _, delimiter, index, header, rows = max(candidates, key=lambda c: (c[0], c[1]))
-    cells = rows[index]
-    if cells and cells[0].startswith("\ufeff"):
-        cells[0] = cells[0][1:]
-    schema = {f"c{i}": pl.String for i in range(len(cells))}
-    if not ok or header.duplicates:
-        _check_header(
-            path, header, cells, _count_csv_rows(text_path, delimiter, index + 1, len(cells))
+    delimiter, hint_lines, rows = _sniff(text_path, spec)
+    if not any(any(c.strip() for c in row) for row in rows):
+        raise Unreadable(f"{path.name}: the file is empty (no header row)")
+    found = find_header(spec, rows)
+    if found.cells and found.cells[0].startswith("\ufeff"):
+        found.cells[0] = found.cells[0][1:]
+    header_rows = rows[found.index : found.index + found.depth]
+    width = max(len(r) for r in header_rows) + SPARE_COLUMNS
+    skip = hint_lines + found.index + found.depth
+    if found.match.missing or found.match.duplicates:
+        blank = pl.all_horizontal(pl.all().is_null())
+        counted = _scan(text_path, delimiter, skip, width).with_columns(
+            pl.lit(0).alias("_row_number")
         )
-    scan = pl.scan_csv(
-        text_path,
-        separator=delimiter,
-        has_header=False,
-        skip_rows=index + 1,
-        schema=schema,
-        truncate_ragged_lines=True,
-        missing_columns="insert",
-        infer_schema=False,
-        quote_char='"',
-    )
-    first_data_line = index + 2  # 1-based line of the first row under the header
-    batches = (
-        batch.with_columns(
-            (pl.col("_i") + first_data_line).cast(pl.Int32).alias("_row_number")
-        ).drop("_i")
-        for batch in scan.with_row_index("_i").collect_batches(chunk_size=batch_size)
-    )
+        try:
+            rows_read = int(counted.filter(~blank).select(pl.len()).collect().item())
+        except pl.exceptions.ComputeError:
+            rows_read = 0
+        check_header(path, found.match, found.cells, rows_read)
+    # Excel does not show the sep= line: the header's row is counted without it
+    first_data_row = found.index + found.depth + 1
+
+    def batches(where: dict[int, int]) -> Iterator[pl.DataFrame]:
+        scan = _scan(text_path, delimiter, skip, width).with_row_index("_i")
+        scan = scan.with_columns((pl.col("_i") + first_data_row).alias("_row_number"))
+        try:
+            yield from data_rows(scan, width, found, where).collect_batches(chunk_size=batch_size)
+        except pl.exceptions.ComputeError as exc:
+            if "more fields" not in str(exc):
+                raise
+            raise Unreadable(
+                f"{path.name}: a row has more than {SPARE_COLUMNS} cells beyond the header's "
+                f"{width - SPARE_COLUMNS} columns; is the delimiter right?"
+            ) from None
+
     notes = [
         f"encoding {facts.encoding.removesuffix('-sig')}"
         + (" with BOM" if facts.encoding == "utf-8-sig" else "")
     ]
     if delimiter != ",":
         notes.append(f"{_DELIMITER_NAMES[delimiter]}-separated")
-    if index:
-        notes.append(f"header on line {index + 1}")
-    return Table(header, cells, batches, notes)
-
-
-def _first_sheet_row(path: Path) -> int:
-    """1-based row of the first filled cell of the first sheet: calamine drops the empty
-    rows above it, and row numbers must be those a person sees in Excel."""
-    try:
-        with zipfile.ZipFile(path) as book:
-            workbook = book.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            rel_id = re.search(r"<sheet\b[^>]*\br:id=\"([^\"]+)\"", workbook)
-            target = rel_id and re.search(
-                rf"<Relationship\b[^>]*Id=\"{re.escape(rel_id.group(1))}\"[^>]*Target=\"([^\"]+)\""
-                rf"|<Relationship\b[^>]*Target=\"([^\"]+)\"[^>]*Id=\"{re.escape(rel_id.group(1))}\"",
-                rels,
-            )
-            name = (target.group(1) or target.group(2)) if target else "worksheets/sheet1.xml"
-            name = name.lstrip("/") if name.startswith("/xl/") else f"xl/{name.lstrip('/')}"
-            with book.open(name.lstrip("/")) as sheet:
-                text = sheet.read(1 << 20).decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return 1
-    # the first cell with a value (<v>) or inline string (<is>)
-    filled = re.search(r"<c\b[^>]*\br=\"[A-Z]+(\d+)\"[^>]*>(?:(?!</c>).)*?<(?:v|is)\b", text, re.S)
-    return int(filled.group(1)) if filled else 1
-
-
-def _first_line(exc: Exception) -> str:
-    # calamine's messages continue with a context trail naming absolute paths
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def read_xlsx(path: Path, spec: SourceSpec, facts: FileFacts, batch_size: int) -> Table:
-    try:
-        book = fastexcel.read_excel(path)
-        sheet = book.load_sheet(0, header_row=None, dtypes="string")
-        frame = sheet.to_polars()
-        sheet_name = book.sheet_names[0]
-    except Exception as exc:  # calamine raises several kinds for broken workbooks
-        raise Unreadable(
-            f"{path.name}: not a readable Excel workbook ({_first_line(exc)})"
-        ) from None
-    if frame.height == 0:
-        raise Unreadable(f"{path.name}: the first sheet is empty (no header row)")
-    frame.columns = [f"c{i}" for i in range(frame.width)]
-    top = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).iter_rows()]
-    index, header = find_header(spec, top)
-    cells = [c if c is not None else "" for c in top[index]]
-    data = frame.slice(index + 1)
-    first_row = _first_sheet_row(path) if facts.kind == "xlsx" else 1
-    if header.missing or header.duplicates:
-        blank = pl.all_horizontal(pl.all().is_null())
-        _check_header(path, header, cells, data.filter(~blank).height)
-    data = (
-        data.with_row_index("_i")
-        .with_columns((pl.col("_i") + first_row + index + 1).cast(pl.Int32).alias("_row_number"))
-        .drop("_i")
-    )
-    batches = (data.slice(start, batch_size) for start in range(0, data.height, batch_size))
-    notes = [f"sheet {sheet_name}"]
-    if len(book.sheet_names) > 1:
-        notes.append(f"{len(book.sheet_names) - 1} more sheet(s) ignored")
-    if index:
-        notes.append(f"header on row {first_row + index}")
-    return Table(header, cells, batches, notes)
+    if hint_lines:
+        notes.append("sep= line")
+    if found.index or found.depth > 1:
+        line = hint_lines + found.index + 1
+        notes.append(f"header on line {line}" + (f"–{line + 1}" if found.depth > 1 else ""))
+    return assemble([Part(found, batches)], notes, [])
 
 
 def read_geojson(path: Path, spec: SourceSpec) -> Table:
@@ -319,8 +259,8 @@ def read_geojson(path: Path, spec: SourceSpec) -> Table:
         raise Unreadable(f"{path.name}: not a GeoJSON FeatureCollection")
     features = [f for f in collection.get("features") or [] if isinstance(f, dict)]
     names = sorted({k for f in features for k in (f.get("properties") or {})} | {"geometry"})
-    header = match_header(spec, names)
-    _check_header(path, header, names, len(features))
+    found = HeaderFound(0, names, match_header(spec, names))
+    check_header(path, found.match, names, len(features))
     columns = {
         f"c{i}": [_feature_cell(feature, name) for feature in features]
         for i, name in enumerate(names)
@@ -328,7 +268,11 @@ def read_geojson(path: Path, spec: SourceSpec) -> Table:
     frame = pl.DataFrame(columns, schema={c: pl.String for c in columns}).with_columns(
         pl.int_range(1, len(features) + 1, dtype=pl.Int32).alias("_row_number")
     )
-    return Table(header, names, iter([frame]), [f"{len(features)} features"])
+
+    def batches(where: dict[int, int]) -> Iterator[pl.DataFrame]:
+        yield data_rows(frame.lazy(), len(names), found, where).collect()
+
+    return assemble([Part(found, batches)], [f"{len(features)} features"], [])
 
 
 def _feature_cell(feature: dict, name: str) -> str | None:
@@ -351,7 +295,7 @@ def open_table(
     if path.suffix.lower() == ".geojson":
         return read_geojson(path, spec)
     if facts.kind in ("xlsx", "xls"):
-        return read_xlsx(path, spec, facts, batch_size)
+        return read_workbook(path, spec, facts.kind, batch_size)
     if path.suffix.lower() in (".xlsx", ".xls"):
         raise Unreadable(f"{path.name}: named {path.suffix} but not an Excel workbook")
     return read_csv(path, spec, facts, workdir, batch_size)

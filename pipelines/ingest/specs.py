@@ -1,4 +1,5 @@
-"""The six landing sources, declared: columns, Chinese headers, types, enumerations, keys.
+"""The landing sources (six exports and the optional weather), declared: columns,
+Chinese headers, types, enumerations, keys.
 
 This file is the data contract (docs/data-contract.md) in code. The ingestion engine
 reads these specs and nothing else source-specific, so adding a header alias or a column
@@ -46,6 +47,8 @@ class Column:
     minimum: int | None = None
     #: value used when the cell is blank
     default: object = None
+    #: floats: a rate, which may be written as a percentage (``85%`` → 0.85)
+    rate: bool = False
     #: a column that is only loaded, never shown (e.g. the text a community was written as)
     description: str = ""
 
@@ -64,8 +67,8 @@ class RowCheck:
 class SourceSpec:
     name: str
     columns: tuple[Column, ...]
-    #: key column; None for sources without a key (usage)
-    key: str | None = None
+    #: key column, or columns (weather: date and district); None without a key (usage)
+    key: str | tuple[str, ...] | None = None
     #: inside one file, a repeated key: "first" row wins (others quarantined as
     #: duplicate_id) or "last" row wins (earlier ones superseded, as a ticket system
     #: lists a call once per status change)
@@ -86,6 +89,25 @@ class SourceSpec:
     date_only_flag: tuple[str, str] | None = None
     #: column holding a station id that must be in the loaded station registry
     station_column: str | None = None
+    #: one of the exports of the data contract (False: optional extra data)
+    export: bool = True
+    #: column holding a district written as a name (朝阳区, 朝阳) or a code, matched to the
+    #: districts of the loaded communities into the extra column ``district_code``; a row
+    #: that matches none is quarantined (``unknown_district``)
+    district_column: str | None = None
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        if self.key is None:
+            return ()
+        return (self.key,) if isinstance(self.key, str) else self.key
+
+    @property
+    def key_sql(self) -> str:
+        """The key as one SQL value: the column, or the columns as text joined by ``|``."""
+        if len(self.key_columns) == 1:
+            return self.key_columns[0]
+        return "(" + " || '|' || ".join(f"{c}::VARCHAR" for c in self.key_columns) + ")"
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -93,6 +115,14 @@ class SourceSpec:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def references(self) -> frozenset[str]:
+        """The sources this source's rows are checked against: they load first."""
+        return frozenset(
+            ({"communities"} if self.community_column or self.district_column else set())
+            | ({"stations"} if self.station_column else set())
+        )
 
 
 def _flags() -> tuple[Column, ...]:
@@ -257,13 +287,35 @@ CANDIDATE_SITES = SourceSpec(
     description="Candidate sites (候选点位) where a new station could open.",
 )
 
-SPECS: dict[str, SourceSpec] = {
-    s.name: s for s in (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES)
-}
+WEATHER = SourceSpec(
+    "weather",
+    (
+        Column("date", "date", ("日期", "观测日期"), required=True),
+        Column("district", "text", ("区", "区县"), required=True),
+        Column("temp_max", "float", ("最高气温", "日最高气温"), required=True),
+        Column("temp_min", "float", ("最低气温", "日最低气温")),
+        Column("precipitation_mm", "float", ("降水量", "日降水量")),
+        Column("warning", "enum", ("预警", "预警信号"), enum=vocab.WARNING),
+        Column("warning_type", "enum", ("预警类型",), enum=vocab.WARNING_TYPE),
+    ),
+    # a later export (a corrected observation, or the observation replacing a forecast
+    # row for the same day) wins; the district is keyed by its code, so 朝阳区 and 朝阳
+    # written in two files are the same district
+    key=("date", "district_code"),
+    district_column="district",
+    description="Optional daily weather (气象观测) per district: temperature, rain, warnings.",
+    extra_columns=(("district_code", "VARCHAR"),),
+    checks=(
+        RowCheck("out_of_range", "temp_max", lambda: ~pl.col("temp_max").is_between(-40, 50)),
+        RowCheck("out_of_range", "temp_min", lambda: ~pl.col("temp_min").is_between(-40, 50)),
+        RowCheck("out_of_range", "temp_min", lambda: pl.col("temp_min") > pl.col("temp_max")),
+        RowCheck("negative_value", "precipitation_mm", lambda: pl.col("precipitation_mm") < 0),
+    ),
+)
 
 #: optional community boundaries, ``landing/boundaries/*.geojson``: a FeatureCollection
 #: whose features carry ``properties.community_code``; one row per feature, the geometry
-#: kept as GeoJSON text. Not one of the six exports, so not in :data:`SPECS`.
+#: kept as GeoJSON text. Not one of the exports (``export=False``).
 BOUNDARIES = SourceSpec(
     "boundaries",
     (
@@ -271,6 +323,7 @@ BOUNDARIES = SourceSpec(
         Column("geometry", "text", required=True),
     ),
     key="community_code",
+    export=False,
     description="Community boundaries (GeoJSON polygons), one row per community.",
     checks=(
         RowCheck(
@@ -283,12 +336,37 @@ BOUNDARIES = SourceSpec(
     ),
 )
 
+
+def _in_load_order(specs: tuple[SourceSpec, ...]) -> dict[str, SourceSpec]:
+    """The specs keyed by name in declaration order, except that each comes after the
+    sources its rows are checked against."""
+    ordered: dict[str, SourceSpec] = {}
+    while len(ordered) < len(specs):
+        ready = [s for s in specs if s.name not in ordered and s.references <= ordered.keys()]
+        if not ready:
+            raise ValueError("the sources' references form a cycle")
+        ordered[ready[0].name] = ready[0]
+    return ordered
+
+
+#: every source the engine ingests, in load order: the one list of sources
+SPECS: dict[str, SourceSpec] = _in_load_order(
+    (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES, WEATHER, BOUNDARIES)
+)
+#: the sources union offices export (docs/data-contract.md, "Sources")
+EXPORTS: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.export)
+
+
 #: bookkeeping columns every raw table carries
 BOOKKEEPING: tuple[tuple[str, str], ...] = (
     ("_path", "VARCHAR NOT NULL"),  # the landing file, relative to <data>/landing
     ("_row_number", "INTEGER NOT NULL"),  # the line a person sees in Excel / an editor
     ("_file_mtime", "TIMESTAMP NOT NULL"),  # the file's modification time: later wins
     ("_superseded", "BOOLEAN NOT NULL DEFAULT false"),  # a later row of the same key won
+    ("_sheet", "VARCHAR"),  # the workbook's sheet the row is on; NULL for a text file
+    # the row's place in the file, sheet by sheet (sheet number × 2^20 + row number): a
+    # row's identity within its file, as row numbers repeat from sheet to sheet
+    ("_read_order", "BIGINT"),
 )
 
 

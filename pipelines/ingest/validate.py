@@ -1,9 +1,11 @@
 """One batch of text cells → typed clean rows and quarantined rows, by a source's spec.
 
-Everything is a polars expression over whole columns. Each row gets the first problem
-found, in the order: the columns in spec order (blank required value, unreadable value,
+Everything is a polars expression over whole columns. Totals and footer rows (marked by
+the reader, see :mod:`pipelines.ingest.rows`) are counted and set aside. Each other row
+gets the first problem found, in the order: cells beyond the header, the columns in spec
+order (blank required value, unreadable value,
 value out of its range), coordinates, one-of groups, the spec's row checks, then
-references to stations and communities. Duplicate keys are settled after the whole file
+references to stations, communities and districts. Duplicate keys are settled after the whole file
 is loaded (see :mod:`pipelines.ingest.engine`), because a repeat may sit in a later batch.
 """
 
@@ -16,10 +18,9 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
-from pipelines import privacy
 from pipelines import vocabulary as vocab
-from pipelines.ingest import coords, values
-from pipelines.ingest.communities import MATCHED, CommunityMatcher
+from pipelines.ingest import coords, privacy, values
+from pipelines.ingest.communities import MATCHED, CommunityMatcher, DistrictMatcher
 from pipelines.ingest.headers import HeaderMatch
 from pipelines.ingest.specs import BOOKKEEPING, Column, SourceSpec
 
@@ -39,9 +40,11 @@ REASONS = {
     "enrolled_exceeds_reached": "a drive enrolled more people than it reached",
     "resolved_before_received": "a call resolved before it was received",
     "missing_resolved_at": "a resolved call without a resolution time",
+    "extra_cells": "more filled cells than the header has columns (a stray delimiter)",
     # added by this engine:
     "bad_boolean": "a yes/no cell that is none of the accepted words",
     "bad_code": "a division code that is not 12 digits",
+    "unknown_district": "a district that matches no district of the loaded communities",
 }
 _SEP = "\t"
 QUARANTINE_SCHEMA = {
@@ -51,6 +54,7 @@ QUARANTINE_SCHEMA = {
     "column_name": pl.String,
     "reason": pl.String,
     "raw_values": pl.String,
+    "sheet": pl.String,  # the workbook's sheet; NULL for a text file
 }
 
 
@@ -65,6 +69,7 @@ class Context:
     excel: bool = False
     pseudonyms: privacy.Pseudonymiser | None = None
     communities: CommunityMatcher | None = None
+    districts: DistrictMatcher | None = None
     stations: pl.Series | None = None
     #: date column → the formats its earlier batches were written in (see parse_moments)
     moment_styles: dict[str, list[str]] = field(default_factory=dict)
@@ -75,11 +80,17 @@ class Tally:
     """Counts for the file's message, summed over its batches."""
 
     rows_read: int = 0
+    #: totals and footer rows: read, never loaded, never bad
+    rows_skipped: int = 0
     reasons: Counter = field(default_factory=Counter)
     #: column → unknown values loaded as the enumeration's fallback (value → count)
     fallbacks: dict[str, Counter] = field(default_factory=dict)
     #: matched | unmatched | ambiguous → count
     communities: Counter = field(default_factory=Counter)
+
+
+#: the reader's bookkeeping columns every checked row carries along
+_CARRIED = ("_row_number", "_sheet", "_read_order", "_extra")
 
 
 def _casts(cells: pl.Series, dtype: pl.DataType) -> bool:
@@ -115,7 +126,10 @@ def _typed(col: Column, folded: pl.Expr, frame: pl.DataFrame, ctx: Context, tall
         if col.minimum is not None:
             problems.append((value < col.minimum, "out_of_range"))
     elif col.type == "float":
-        value = folded.cast(pl.Float64) if _casts(cells, pl.Float64) else values.parse_float(folded)
+        if _casts(cells, pl.Float64):
+            value = folded.cast(pl.Float64)
+        else:
+            value = values.parse_rate(folded) if col.rate else values.parse_float(folded)
         problems = [(present & value.is_null(), "bad_number")]
     elif col.type == "bool":
         value = values.parse_bool(folded)
@@ -189,18 +203,25 @@ def check_batch(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split one batch into (clean rows for ``raw.<source>``, rows for ``meta.quarantine``)."""
     spec = ctx.spec
-    cells = [f"c{p}" for p in header.columns]
-    batch = batch.filter(~pl.all_horizontal(pl.col(cells).is_null())) if cells else batch.clear()
     tally.rows_read += batch.height
+    skipped = batch.get_column("_skip")
+    if skipped.any():
+        tally.rows_skipped += int(skipped.sum())
+        batch = batch.filter(~skipped)
     by_name = {name: f"c{p}" for p, name in header.columns.items()}
+
+    def folded_cells(name: str) -> pl.Expr:
+        cells = batch.get_column(by_name[name])
+        return values.fold(
+            pl.col(by_name[name]), values.is_ascii(cells), values.has_apostrophes(cells)
+        )
+
     folded = (
         batch.lazy()
         .select(
-            "_row_number",
+            *_CARRIED,
             *[
-                values.fold(
-                    pl.col(by_name[c.name]), values.is_ascii(batch.get_column(by_name[c.name]))
-                ).alias(c.name)
+                folded_cells(c.name).alias(c.name)
                 if c.name in by_name
                 else pl.lit(None, pl.String).alias(c.name)
                 for c in spec.columns
@@ -215,7 +236,8 @@ def check_batch(
         for c in spec.columns
         if c.type in ("date", "datetime")
     )
-    typed_exprs, problems = [], []
+    # shifted cells make every other verdict on the row meaningless
+    typed_exprs, problems = [], [_problem(pl.col("_extra") > 0, "", "extra_cells")]
     for col in spec.columns:
         expr, col_problems = _typed(col, pl.col(col.name), folded, ctx, tally)
         typed_exprs.append(expr)
@@ -224,14 +246,11 @@ def check_batch(
     if spec.date_only_flag:
         source_col, flag = spec.date_only_flag
         extra.append((~values.has_time(pl.col(source_col), ctx.excel)).alias(flag))
-    no_problem = pl.lit(None, pl.String)
     # lazy: the parsers share sub-expressions that polars then computes once
     typed = (
         folded.lazy()
         .with_columns(*extra)
-        .with_columns(
-            *typed_exprs, (pl.coalesce(problems) if problems else no_problem).alias("_problem")
-        )
+        .with_columns(*typed_exprs, pl.coalesce(problems).alias("_problem"))
         .collect()
     )
     later = _coordinate_problems(spec)
@@ -246,6 +265,7 @@ def check_batch(
         pl.coalesce("_problem", *later).alias("_problem") if later else pl.col("_problem")
     )
     typed = _match_communities(typed, ctx, tally)
+    typed = _match_districts(typed, ctx)
     is_clean = pl.col("_problem").is_null()
     clean, bad = typed.filter(is_clean), typed.filter(~is_clean)
     for reason in bad.get_column("_problem").str.split_exact(_SEP, 1).struct.field("field_1"):
@@ -281,6 +301,25 @@ def _match_communities(typed: pl.DataFrame, ctx: Context, tally: Tally) -> pl.Da
     return typed
 
 
+def _match_districts(typed: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    """The district code of each row (``district_code``); an unmatched one is quarantined."""
+    column = ctx.spec.district_column
+    if column is None or ctx.districts is None:
+        return typed
+    written = typed.get_column(column)
+    codes = written.replace_strict(
+        {v: ctx.districts.match(v) for v in written.drop_nulls().unique().to_list()},
+        default=None,
+        return_dtype=pl.String,
+    )
+    unknown = pl.when(written.is_not_null() & codes.is_null()).then(
+        pl.lit(f"{column}{_SEP}unknown_district")
+    )
+    return typed.with_columns(
+        pl.coalesce(pl.col("_problem"), unknown).alias("_problem"), codes.alias("district_code")
+    )
+
+
 def _clean_rows(clean: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     spec = ctx.spec
     if spec.coordinates and ctx.crs != "wgs84" and clean.height:
@@ -300,6 +339,8 @@ def _clean_rows(clean: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         "_row_number": pl.col("_row_number").cast(pl.Int32),
         "_file_mtime": pl.lit(ctx.file_mtime, pl.Datetime("us")),
         "_superseded": pl.lit(False),
+        "_sheet": pl.col("_sheet"),
+        "_read_order": pl.col("_read_order"),
     }
     assert list(bookkeeping) == [name for name, _ in BOOKKEEPING]
     return clean.select(*names, *[e.alias(n) for n, e in bookkeeping.items()])
@@ -315,14 +356,20 @@ def _quarantine_rows(
     spec = ctx.spec
     if bad.is_empty():
         return pl.DataFrame(schema=QUARANTINE_SCHEMA)
-    original = batch.join(bad.select("_row_number", "_problem"), on="_row_number", how="inner")
+    original = batch.join(bad.select("_read_order", "_problem"), on="_read_order", how="inner")
     personal = {c.name for c in spec.columns if c.personal}
-    cells = []
+    # a stray delimiter shifts a personal cell right, under another header
+    shifted = original.get_column("_extra") > 0
+    cells, right_of_personal = [], False
     for position, name in header.columns.items():
         cell = original.get_column(f"c{position}")
         if name in personal:
             cell = ctx.pseudonyms(cell)
-        # unknown extra columns stay out: they may hold personal data nobody declared
+        elif right_of_personal and shifted.any():
+            cell = cell.zip_with(~shifted, ctx.pseudonyms(cell))
+        right_of_personal = right_of_personal or name in personal
+        # unknown extra columns, and cells beyond the header, stay out: they may hold
+        # personal data nobody declared
         cells.append(cell.alias(header_cells[position] or name))
     raw_values = (
         pl.DataFrame(cells).select(pl.struct(pl.all()).struct.json_encode()).to_series()
@@ -335,8 +382,9 @@ def _quarantine_rows(
             "path": pl.Series([ctx.path] * original.height, dtype=pl.String),
             "source": pl.Series([spec.name] * original.height, dtype=pl.String),
             "row_number": original.get_column("_row_number").cast(pl.Int32),
-            "column_name": problem.struct.field("field_0"),
+            "column_name": problem.struct.field("field_0").replace("", None),
             "reason": problem.struct.field("field_1"),
             "raw_values": raw_values,
+            "sheet": original.get_column("_sheet"),
         }
     )

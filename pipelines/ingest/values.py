@@ -17,10 +17,12 @@ _SPACES = " \t\r\n\u00a0\u3000\ufeff"
 TRUE_WORDS = ("是", "有", "√", "✓", "✔", "y", "yes", "true", "1", "对")
 FALSE_WORDS = ("否", "无", "×", "✗", "✘", "n", "no", "false", "0", "没有")
 
-#: dates: y-m-d with - / . 年月日 separators, or yyyymmdd; then an optional time
+#: dates: y-m-d with - / . 年月日 separators, or yyyymmdd; then an optional time, 24-hour
+#: or 12-hour with 上午/下午 (or AM/PM) before it or AM/PM after it (``2024/5/6 下午 3:20:00``)
 _DATE_TIME = (
     r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))"
-    r"(?:(?:\s+|T)(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?$"
+    r"(?:(?:\s*(上午|下午|[AaPp]\.?[Mm]\.?)\s*|\s+|T)(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?"
+    r"(?:\s*([AaPp])\.?[Mm]\.?)?)?$"
 )
 #: a HYPERLINK formula as an export writes it; the cell shows its label (else its URL)
 _HYPERLINK = r'(?i)^=HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"([^"]*)"\s*)?\)$'
@@ -28,13 +30,23 @@ _EXCEL_EPOCH = pl.datetime(1899, 12, 30)
 _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
 
 
-def fold(text: pl.Expr, ascii_only: bool = False) -> pl.Expr:
+def fold(text: pl.Expr, ascii_only: bool = False, apostrophes: bool = False) -> pl.Expr:
     """Trimmed text with full-width characters folded to ASCII; blank becomes null.
     ``ascii_only``: the caller knows the column is plain ASCII, so there is nothing to
-    fold (most cells of a big file are ids, times and numbers)."""
+    fold (most cells of a big file are ids, times and numbers). ``apostrophes``: some
+    cells start with ``'``, Excel's mark of a number stored as text, which is not part
+    of the value (``'110111001001``)."""
     folded = text if ascii_only else text.str.replace_many(FULL_WIDTH)
     folded = folded.str.strip_chars(_SPACES)
+    if apostrophes:
+        marked = folded.str.contains(r"^'[-+.]?\d")
+        folded = pl.when(marked).then(folded.str.slice(1)).otherwise(folded)
     return pl.when(folded.str.len_bytes() > 0).then(folded)
+
+
+def has_apostrophes(cells: pl.Series) -> bool:
+    """Whether any cell of a text column starts with an apostrophe (or its full-width form)."""
+    return bool(cells.str.starts_with("'").any() or cells.str.starts_with("＇").any())
 
 
 def is_ascii(cells: pl.Series) -> bool:
@@ -68,6 +80,16 @@ def parse_float(folded: pl.Expr) -> pl.Expr:
     return number.cast(pl.Float64, strict=False)
 
 
+def parse_rate(folded: pl.Expr) -> pl.Expr:
+    """A rate: ``85%`` → 0.85, a plain number as written (``0.85``)."""
+    percent = folded.str.extract(r"^(.*?)\s*%$", 1)
+    return (
+        pl.when(percent.is_not_null())
+        .then(parse_float(percent) / 100)
+        .otherwise(parse_float(folded))
+    )
+
+
 def parse_bool(folded: pl.Expr) -> pl.Expr:
     """是/否, 有/无, √/×, ✓/✗, Y/N, yes/no, true/false, 1/0 → boolean; others → null."""
     key = folded.str.to_lowercase().str.replace(r"^(\d)\.0*$", "$1")
@@ -97,6 +119,16 @@ def parse_datetime(folded: pl.Expr, excel_serials: bool = False) -> pl.Expr:
 
     month = pl.coalesce(parts.struct.field("2"), parts.struct.field("4")).str.zfill(2)
     day = pl.coalesce(parts.struct.field("3"), parts.struct.field("5")).str.zfill(2)
+    # 12-hour clock: 1–12 only; 12 AM is midnight, 12 PM noon
+    said = pl.coalesce(parts.struct.field("6"), parts.struct.field("10"))
+    meridiem = said.replace({"上午": "a", "下午": "p"}).str.slice(0, 1).str.to_lowercase()
+    clock = parts.struct.field("7").fill_null("0").cast(pl.Int32, strict=False)
+    hour = (
+        pl.when(meridiem.is_null())
+        .then(clock)
+        .when(clock.is_between(1, 12))
+        .then(clock % 12 + pl.when(meridiem == "p").then(12).otherwise(0))
+    )
     canonical = pl.concat_str(
         parts.struct.field("1"),
         pl.lit("-"),
@@ -104,11 +136,11 @@ def parse_datetime(folded: pl.Expr, excel_serials: bool = False) -> pl.Expr:
         pl.lit("-"),
         day,
         pl.lit(" "),
-        part("6"),
-        pl.lit(":"),
-        part("7"),
+        hour.cast(pl.String).str.zfill(2),
         pl.lit(":"),
         part("8"),
+        pl.lit(":"),
+        part("9"),
     )
     written = canonical.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
     if not excel_serials:
@@ -133,12 +165,22 @@ _FAST_FORMATS = (
     ),
     *(f"%Y年%m月%d日{time}" for time in (" %H:%M:%S", " %H:%M", "")),
     *(f"%Y%m%d{time}" for time in (" %H:%M:%S", " %H:%M", "")),
+    # 12-hour clocks as Excel writes them (上午/下午 become AM/PM first, see parse_moments)
+    *(
+        f"%Y{sep}%m{sep}%d{time}"
+        for sep in "/-"
+        for time in (" %p %I:%M:%S", " %p %I:%M", " %I:%M:%S %p", " %I:%M %p")
+    ),
 )
 _FAST_SHAPE = (
     r"^(?:\d{4}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2})"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|(?:\d{4}年\d{1,2}月\d{1,2}日|\d{8})(?: \d{1,2}:\d{2}(?::\d{2})?)?)$"
+    r"|(?:\d{4}年\d{1,2}月\d{1,2}日|\d{8})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{4}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})"
+    r"(?: [AP]M \d{1,2}:\d{2}(?::\d{2})?| \d{1,2}:\d{2}(?::\d{2})? [AP]M))$"
 )
+#: Excel's Chinese 12-hour marks, as the fast formats' %p reads them
+_HALF_DAYS = {"上午 ": "AM ", "下午 ": "PM "}
 #: about how many cells of a batch the formats are tried on to rank them for the batch
 _SAMPLE = 200
 
@@ -172,6 +214,9 @@ def parse_moments(
 
     ``styles``: the formats that read earlier batches; they are tried next after the
     sample's, and the list is extended in place with the formats this batch needed."""
+    written = folded
+    if folded.str.contains("午", literal=True).any():
+        folded = folded.str.replace_many(_HALF_DAYS)
     order = list(dict.fromkeys(_ranked_formats(folded, styles or [])))
     shaped = folded.str.contains(_FAST_SHAPE).fill_null(False)
     first = folded.str.to_datetime(order[0], strict=False, time_unit="us")
@@ -190,7 +235,7 @@ def parse_moments(
             fast = fast.filter(~read)
         rest = (folded.is_not_null() & result.is_null()).arg_true()
         if not rest.is_empty():
-            cells = folded.gather(rest).to_frame("cell")
+            cells = written.gather(rest).to_frame("cell")
             parsed = cells.select(parse_datetime(pl.col("cell"), excel_serials)).to_series()
             read = parsed.is_not_null()
             result.scatter(rest.filter(read), parsed.filter(read))

@@ -14,16 +14,21 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.serving import open_snapshot
+
 QUERIES = {
     "communities": """
         SELECT community_code, community_name, district_code, district,
                lat, lon, coalesce(outdoor_workers, 0) AS outdoor_workers
         FROM {schema}.communities
         ORDER BY community_code""",
+    # today's stations: those the warehouse marks active in the latest published month
     "stations": """
-        SELECT station_id, lat, lon, opened_on, closed_on
-        FROM {schema}.stations
-        ORDER BY station_id""",
+        SELECT s.station_id, s.lat, s.lon, m.meets_standard
+        FROM {schema}.station_monthly AS m
+        JOIN {schema}.stations AS s ON s.station_id = m.station_id
+        WHERE m.active AND m.month = (SELECT max(month) FROM {schema}.community_coverage)
+        ORDER BY s.station_id""",
     "candidates": """
         SELECT site_id, site_name, lat, lon,
                coalesce(district_code, substr(community_code, 1, 6) || '000000')
@@ -37,17 +42,13 @@ QUERIES = {
 
 @dataclass(frozen=True)
 class SitingInputs:
-    """The tables the planner needs, as polars frames; ``month`` is the latest published
-    month (stations active in it are today's stations), None when nothing is published."""
+    """The tables the planner needs, as polars frames: ``stations`` are those active in
+    ``month``, the latest published month (None when nothing is published)."""
 
     communities: pl.DataFrame
     stations: pl.DataFrame
     candidates: pl.DataFrame
     month: date | None
-
-
-class NoSnapshotError(FileNotFoundError):
-    """There is no published snapshot yet: the pipeline has not run."""
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection, schema: str) -> SitingInputs:
@@ -67,12 +68,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, schema: str) -> SitingInputs:
 
 
 def load_snapshot(path: Path) -> SitingInputs:
-    """The planner's tables from the published snapshot (opened read-only)."""
-    if not path.exists():
-        raise NoSnapshotError(
-            f"no published snapshot at {path}: run the pipeline first (python -m pipelines run)"
-        )
-    con = duckdb.connect(str(path), read_only=True)
+    """The planner's tables from the published snapshot (:class:`NoSnapshot` if none)."""
+    con = open_snapshot(path)
     try:
         return read_inputs(con, "main")
     finally:

@@ -4,8 +4,8 @@ metrics.md ("Siting") defines the question; this module turns the published tabl
 a :class:`~pipelines.planning.mclp.CoverProblem` and the solver's answer into a plan:
 
 - demand: communities with coordinates, weighted by their workers not covered at radius
-  R by the stations active in the latest published month (today's stations are fixed:
-  a community they cover adds nothing);
+  R by the stations the warehouse marks active in the latest published month (today's
+  stations are fixed: a community they cover adds nothing);
 - candidates: the candidate sites, and with ``with_community_candidates`` every
   uncovered community's centroid as well (site id ``community:<code>``);
 - cost: a candidate's ``est_cost``; where it is unknown (every community centroid, and
@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
 from scipy import sparse
 
+from pipelines.planning.coverage import cover
 from pipelines.planning.geo import pairs_within
 from pipelines.planning.inputs import SitingInputs
 from pipelines.planning.mclp import CoverProblem, solve
@@ -131,42 +132,14 @@ class SitingPlan:
         )
 
 
-def active_stations(stations: pl.DataFrame, month: date | None) -> pl.DataFrame:
-    """Stations active in ``month`` (metrics.md "Stations"); all open ones when None."""
-    if month is None:
-        return stations.filter(pl.col("closed_on").is_null())
-    first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return stations.filter(
-        (pl.col("opened_on").is_null() | (pl.col("opened_on") <= last))
-        & (pl.col("closed_on").is_null() | (pl.col("closed_on") >= first))
-    )
-
-
 def community_demand(inputs: SitingInputs, radius_m: float) -> pl.DataFrame:
     """Communities with coordinates, whether today's stations cover them at ``radius_m``
-    and their ``uncovered_workers``."""
+    and their ``uncovered_workers`` (:func:`pipelines.planning.coverage.cover`)."""
     communities = inputs.communities.filter(
         pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
     )
-    stations = active_stations(inputs.stations, inputs.month).filter(
-        pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
-    )
-    i, _, _ = pairs_within(
-        communities["lat"].to_numpy(),
-        communities["lon"].to_numpy(),
-        stations["lat"].to_numpy(),
-        stations["lon"].to_numpy(),
-        radius_m,
-    )
-    covered = np.zeros(communities.height, dtype=bool)
-    covered[i] = True
-    return communities.with_columns(
-        covered=pl.Series(covered),
-        uncovered_workers=pl.when(pl.Series(covered))
-        .then(0)
-        .otherwise(pl.col("outdoor_workers"))
-        .cast(pl.Int64),
+    return cover(communities, inputs.stations, radius_m).drop(
+        "stations_within_r", "standard_covered", "nearest_station_m", "nearest_station"
     )
 
 

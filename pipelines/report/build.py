@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipelines.report.data import MonthlyReport, Scope, load_report, open_snapshot, resolve_scope
+from pipelines.report.data import MonthlyReport, Scope, load_report, resolve_scope
 from pipelines.report.pdf import find_chromium, print_to_pdf
 from pipelines.report.render import render_html
+from pipelines.serving import open_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -93,12 +92,6 @@ def parse_month(text: str) -> date:
         return date(int(year), int(month), 1)
     except ValueError as error:
         raise ReportDataError(f"not a month: {text!r} (expected YYYY-MM)") from error
-
-
-def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
-    if not Path(path).exists():
-        raise ReportDataError(f"no serving snapshot at {path}: run the pipeline first")
-    return duckdb.connect(str(path), read_only=True)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> list[Row]:

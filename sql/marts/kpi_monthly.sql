@@ -1,11 +1,10 @@
 -- The monthly KPIs of every scope: month × (city, each district, subdistrict and
 -- community), every month of the range, every scope (metrics.md, all sections).
--- Each part is grouped once with GROUPING SETS over the four levels, so a distinct count
--- (unique_workers) is distinct within the scope, never a sum of smaller scopes.
--- grouping id g = GROUPING(district_code, subdistrict_code, community_code):
--- 7 city, 3 district, 5 subdistrict, 6 community. A row without a code at a level
--- (an unmatched hotline call, an unplaced drive) counts in the levels above it only —
--- for hotline calls that is the city ("unassigned" = city minus the sum of districts).
+-- Each part rolls its facts up to every scope they lie in with the one scope roll-up
+-- (staging.stg_scope_ancestors), so a distinct count (unique_workers) is distinct within
+-- the scope, never a sum of smaller scopes. A fact without a code at a level (an
+-- unmatched hotline call, an unplaced drive) counts in the levels above it only — for
+-- hotline calls that is the city ("unassigned" = city minus the sum of districts).
 -- Stations: active / standard / accepted counts count active stations;
 --   standard_rate = standard / active.
 -- Usage: visits = sum of visits in m; unique_workers = distinct worker_ref;
@@ -24,113 +23,88 @@
 -- derive them from these rows (metrics.md "Changes").
 WITH stations AS (
     SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
+        sm.month,
+        a.scope_code,
         count(*) AS active_stations,
-        count_if(meets_standard) AS standard_stations,
-        count_if(accepted) AS accepted_stations
-    FROM staging.stg_station_months
-    WHERE active
-    GROUP BY GROUPING SETS (
-        (month),
-        (month, district_code),
-        (month, subdistrict_code),
-        (month, community_code))
+        count_if(sm.meets_standard) AS standard_stations,
+        count_if(sm.accepted) AS accepted_stations
+    FROM staging.stg_station_months AS sm
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM sm.place_code
+    WHERE sm.active
+    GROUP BY sm.month, a.scope_code
+),
+usage_by_worker AS (
+    -- one row per place, month and worker before the roll-up: distinct workers stay
+    -- distinct within each scope, and the roll-up handles far fewer rows
+    SELECT month, place_code, worker_ref, sum(visits) AS visits
+    FROM staging.stg_usage
+    GROUP BY month, place_code, worker_ref
 ),
 usage AS (
     SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
-        sum(visits) AS visits,
-        count(DISTINCT worker_ref) AS unique_workers
-    FROM staging.stg_usage
-    GROUP BY GROUPING SETS (
-        (month),
-        (month, district_code),
-        (month, subdistrict_code),
-        (month, community_code))
+        u.month,
+        a.scope_code,
+        sum(u.visits) AS visits,
+        count(DISTINCT u.worker_ref) AS unique_workers
+    FROM usage_by_worker AS u
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM u.place_code
+    GROUP BY u.month, a.scope_code
 ),
 hotline AS (
     SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
+        h.month,
+        a.scope_code,
         count(*) AS calls,
-        count_if(is_resolved) AS resolved,
-        median(resolution_hours) AS median_resolution_hours,
-        avg(satisfaction) AS avg_satisfaction
-    FROM staging.stg_hotline
-    GROUP BY GROUPING SETS (
-        (month),
-        (month, district_code),
-        (month, subdistrict_code),
-        (month, community_code))
+        count_if(h.is_resolved) AS resolved,
+        median(h.resolution_hours) AS median_resolution_hours,
+        avg(h.satisfaction) AS avg_satisfaction
+    FROM staging.stg_hotline AS h
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM h.place_code
+    GROUP BY h.month, a.scope_code
 ),
 open_calls AS (
     -- a call stays in the backlog of every month from the one it was received in until
     -- the month before the one it was resolved in (or to the end, when never resolved)
-    SELECT m.month, h.district_code, h.subdistrict_code, h.community_code
+    SELECT m.month, h.place_code, count(*) AS calls
     FROM staging.stg_hotline AS h
     JOIN staging.stg_months AS m
         ON h.month <= m.month
         AND (NOT h.is_resolved OR h.resolved_at >= m.month + INTERVAL 1 MONTH)
+    GROUP BY m.month, h.place_code
 ),
 backlog AS (
-    SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
-        count(*) AS backlog
-    FROM open_calls
-    GROUP BY GROUPING SETS (
-        (month),
-        (month, district_code),
-        (month, subdistrict_code),
-        (month, community_code))
+    SELECT o.month, a.scope_code, sum(o.calls) AS backlog
+    FROM open_calls AS o
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM o.place_code
+    GROUP BY o.month, a.scope_code
 ),
 drives AS (
     SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
+        d.month,
+        a.scope_code,
         count(*) AS drives,
-        sum(reached) AS reached,
-        sum(enrolled) AS enrolled
-    FROM staging.stg_drives
-    GROUP BY GROUPING SETS (
-        (month),
-        (month, district_code),
-        (month, subdistrict_code),
-        (month, community_code))
+        sum(d.reached) AS reached,
+        sum(d.enrolled) AS enrolled
+    FROM staging.stg_drives AS d
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM d.place_code
+    GROUP BY d.month, a.scope_code
 ),
 coverage AS (
     SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
+        c.month,
+        a.scope_code,
         count(*) AS communities,
-        count_if(covered) AS covered_communities,
-        sum(outdoor_workers) AS outdoor_workers,
-        sum(CASE WHEN covered THEN outdoor_workers ELSE 0 END) AS covered_workers,
-        sum(CASE WHEN standard_covered THEN outdoor_workers ELSE 0 END)
+        count_if(c.covered) AS covered_communities,
+        sum(c.outdoor_workers) AS outdoor_workers,
+        sum(CASE WHEN c.covered THEN c.outdoor_workers ELSE 0 END) AS covered_workers,
+        sum(CASE WHEN c.standard_covered THEN c.outdoor_workers ELSE 0 END)
             AS standard_covered_workers
-    FROM marts.community_coverage
-    GROUP BY GROUPING SETS (
-        (month),
-        (month, district_code),
-        (month, subdistrict_code),
-        (month, community_code))
+    FROM marts.community_coverage AS c
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code = c.community_code
+    GROUP BY c.month, a.scope_code
 ),
 spine AS (
-    -- join_code is NULL for the city, so that rows without a code below the city
-    -- (unmatched calls, unplaced drives) meet the city row only
-    SELECT
-        m.month, m.days, s.scope_level, s.scope_code, s.scope_name, s.parent_code,
-        CASE s.scope_level WHEN 'city' THEN 7 WHEN 'district' THEN 3
-            WHEN 'subdistrict' THEN 5 ELSE 6 END AS g,
-        CASE WHEN s.scope_level <> 'city' THEN s.scope_code END AS join_code
+    SELECT m.month, m.days, s.scope_level, s.scope_code, s.scope_name, s.parent_code
     FROM staging.stg_months AS m
     CROSS JOIN marts.scopes AS s
 )
@@ -164,28 +138,10 @@ SELECT
     coalesce(c.covered_communities, 0)::BIGINT AS covered_communities,
     s.parent_code
 FROM spine AS s
-LEFT JOIN stations AS st
-    ON st.month = s.month
-    AND st.g = s.g
-    AND st.code IS NOT DISTINCT FROM s.join_code
-LEFT JOIN usage AS u
-    ON u.month = s.month
-    AND u.g = s.g
-    AND u.code IS NOT DISTINCT FROM s.join_code
-LEFT JOIN hotline AS h
-    ON h.month = s.month
-    AND h.g = s.g
-    AND h.code IS NOT DISTINCT FROM s.join_code
-LEFT JOIN backlog AS b
-    ON b.month = s.month
-    AND b.g = s.g
-    AND b.code IS NOT DISTINCT FROM s.join_code
-LEFT JOIN drives AS d
-    ON d.month = s.month
-    AND d.g = s.g
-    AND d.code IS NOT DISTINCT FROM s.join_code
-LEFT JOIN coverage AS c
-    ON c.month = s.month
-    AND c.g = s.g
-    AND c.code IS NOT DISTINCT FROM s.join_code
+LEFT JOIN stations AS st ON st.month = s.month AND st.scope_code = s.scope_code
+LEFT JOIN usage AS u ON u.month = s.month AND u.scope_code = s.scope_code
+LEFT JOIN hotline AS h ON h.month = s.month AND h.scope_code = s.scope_code
+LEFT JOIN backlog AS b ON b.month = s.month AND b.scope_code = s.scope_code
+LEFT JOIN drives AS d ON d.month = s.month AND d.scope_code = s.scope_code
+LEFT JOIN coverage AS c ON c.month = s.month AND c.scope_code = s.scope_code
 ORDER BY s.month, s.scope_code

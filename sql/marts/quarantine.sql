@@ -1,4 +1,5 @@
--- Rejected rows (published): file, row number (as a person sees it in Excel), column,
+-- Rejected rows (published): file, sheet (NULL for a text file), row number (as a person
+-- sees it in Excel), column,
 -- reason code and the original cells, so that an export can be fixed and dropped again.
 -- Nothing personal is published, not even pseudonyms: the cells of personal columns
 -- (worker_ref, caller_phone) are removed from raw_values under any header they may be
@@ -7,6 +8,7 @@
 SELECT
     path,
     source,
+    sheet,
     row_number,
     column_name,
     reason,
@@ -20,4 +22,4 @@ SELECT
         )
     )))::VARCHAR END AS raw_values
 FROM meta.quarantine
-ORDER BY path, row_number, column_name
+ORDER BY path, sheet NULLS FIRST, row_number, column_name

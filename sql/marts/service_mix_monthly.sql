@@ -1,33 +1,7 @@
--- Service mix: visits by service (metrics.md "Usage"), month × scope × service.
--- Scope levels city / district / subdistrict / community with the codes of metrics.md,
--- grouped with GROUPING SETS; a row without a code below the city counts at city level only.
-WITH by_community AS (
-    -- sums roll up: one pass over usage to communities, then the levels above from that
-    SELECT month, district_code, subdistrict_code, community_code, service, sum(visits) AS visits
-    FROM staging.stg_usage
-    GROUP BY ALL
-),
-grouped AS (
-    SELECT
-        month,
-        GROUPING(district_code, subdistrict_code, community_code) AS g,
-        coalesce(community_code, subdistrict_code, district_code) AS code,
-        service,
-        sum(visits)::BIGINT AS visits
-    FROM by_community
-    GROUP BY GROUPING SETS (
-        (month, service),
-        (month, district_code, service),
-        (month, subdistrict_code, service),
-        (month, community_code, service))
-)
-SELECT
-    month,
-    CASE g WHEN 7 THEN 'city' WHEN 3 THEN 'district' WHEN 5 THEN 'subdistrict'
-        ELSE 'community' END AS scope_level,
-    coalesce(code, (SELECT max(city_code) FROM staging.stg_communities)) AS scope_code,
-    service,
-    visits
-FROM grouped
-WHERE g = 7 OR code IS NOT NULL
-ORDER BY month, scope_code, service
+-- Service mix: visits by service (metrics.md "Usage"), month × scope × service, for every
+-- scope level (city, district, subdistrict, community; stg_scope_ancestors).
+SELECT m.month, a.scope_level, a.scope_code, m.service, sum(m.visits)::BIGINT AS visits
+FROM staging.stg_usage_mix AS m
+JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM m.place_code
+GROUP BY m.month, a.scope_level, a.scope_code, m.service
+ORDER BY m.month, a.scope_code, m.service

@@ -4,7 +4,8 @@
 -- the texts are matched to the communities reference names, tolerant of suffixes
 -- (拱辰街道 = 拱辰, 南口地区 = 南口镇, 房山区 = 房山): the district by name, then the
 -- subdistrict by name within that district (or city-wide when the district is unknown);
--- a name that matches two places matches none. Unplaced drives count at city level only.
+-- a name that matches two places matches none. place_code is the most specific scope
+-- found (stg_scope_ancestors): unplaced drives have none and count at city level only.
 WITH drives AS (
     SELECT
         *,
@@ -44,29 +45,39 @@ subdistricts_in_city AS (
     FROM subdistricts
     GROUP BY ALL
     HAVING count(DISTINCT subdistrict_code) = 1
+),
+placed AS (
+    SELECT
+        d.*,
+        c.community_code AS known_community_code,
+        CASE
+            WHEN c.community_code IS NOT NULL THEN c.subdistrict_code
+            WHEN dm.district_code IS NOT NULL THEN sd.subdistrict_code
+            ELSE sc.subdistrict_code
+        END AS placed_subdistrict_code,
+        coalesce(c.district_code, dm.district_code, sc.district_code) AS placed_district_code
+    FROM drives AS d
+    LEFT JOIN staging.stg_communities AS c ON c.community_code = d.community_code
+    LEFT JOIN districts AS dm ON dm.district_key = d.district_key
+    LEFT JOIN subdistricts_in_district AS sd
+        ON sd.district_code = dm.district_code AND sd.subdistrict_key = d.subdistrict_key
+    LEFT JOIN subdistricts_in_city AS sc ON sc.subdistrict_key = d.subdistrict_key
 )
 SELECT
-    d.drive_id,
-    date_trunc('month', d.held_on)::DATE AS month,
-    d.held_on,
-    d.district AS district_text,
-    d.subdistrict AS subdistrict_text,
-    c.community_code,
-    CASE
-        WHEN c.community_code IS NOT NULL THEN c.subdistrict_code
-        WHEN dm.district_code IS NOT NULL THEN sd.subdistrict_code
-        ELSE sc.subdistrict_code
-    END AS subdistrict_code,
-    coalesce(c.district_code, dm.district_code, sc.district_code) AS district_code,
-    d.venue,
-    d.organizer,
-    d.platform,
-    d.worker_type,
-    d.reached,
-    d.enrolled
-FROM drives AS d
-LEFT JOIN staging.stg_communities AS c ON c.community_code = d.community_code
-LEFT JOIN districts AS dm ON dm.district_key = d.district_key
-LEFT JOIN subdistricts_in_district AS sd
-    ON sd.district_code = dm.district_code AND sd.subdistrict_key = d.subdistrict_key
-LEFT JOIN subdistricts_in_city AS sc ON sc.subdistrict_key = d.subdistrict_key
+    p.drive_id,
+    date_trunc('month', p.held_on)::DATE AS month,
+    p.held_on,
+    p.district AS district_text,
+    p.subdistrict AS subdistrict_text,
+    p.known_community_code AS community_code,
+    p.placed_subdistrict_code AS subdistrict_code,
+    p.placed_district_code AS district_code,
+    coalesce(p.known_community_code, p.placed_subdistrict_code, p.placed_district_code)
+        AS place_code,
+    p.venue,
+    p.organizer,
+    p.platform,
+    p.worker_type,
+    p.reached,
+    p.enrolled
+FROM placed AS p

@@ -9,6 +9,7 @@ SELECT
     s.community_code,
     s.subdistrict_code,
     s.district_code,
+    s.place_code,
     s.opened_on <= m.month_end AND (s.closed_on IS NULL OR s.closed_on >= m.month) AS active,
     s.meets_standard,
     s.opened_on <= m.month_end AND (s.closed_on IS NULL OR s.closed_on >= m.month)

@@ -1,7 +1,8 @@
 -- Stations (驿站台账): the registry, one row per station, with its community's codes.
 -- A station meets the standard (七有达标) when all seven amenity flags are true
 -- (metrics.md "Stations"); missing_amenities counts the seven that are not.
--- raw.stations.community_code is always a known community (ingestion quarantines the rest).
+-- raw.stations.community_code was a known community when the station loaded (ingestion
+-- quarantines the rest); place_code is it while it still is (stg_scope_ancestors).
 SELECT
     s.station_id,
     s.station_name,
@@ -14,6 +15,7 @@ SELECT
     c.subdistrict,
     left(s.community_code, 6) || '000000' AS district_code,
     c.district,
+    c.community_code AS place_code,
     s.lat,
     s.lon,
     s.opened_on,

@@ -52,6 +52,9 @@ def test_whole_graph_on_the_small_demo_is_repeatable(tmp_path, monkeypatch):
     first = published_values(settings.snapshot_path)
     assert len(first["kpi_monthly"]) > 0
     assert len(first["siting_plan"]) > 0  # the planning step's mart is published too
+    # the forecast too: three months of history and the demo's weather, no backtest yet
+    assert {row[-1] for row in first["demand_forecast"]} == {"pooled_weather"}
+    assert len(first["forecast_weather"]) == 3  # 房山区 × three months ahead
     with duckdb.connect(str(settings.snapshot_path), read_only=True) as con:
         # one row per month and scope: every community of the reference in every month
         months, scopes, rows = con.execute(

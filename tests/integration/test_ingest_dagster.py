@@ -42,7 +42,9 @@ def test_materialize_ingest_assets(data_dir: Path) -> None:
         "usage/phones.csv" in usage["files"].value and "13800138000" not in usage["preview"].value
     )
     checks = result.get_asset_check_evaluations()
-    assert len(checks) == 9 and all(c.passed for c in checks)
+    # every row accounted for: 7 sources (weather included) + boundaries; no clear
+    # personal data: usage and hotline
+    assert len(checks) == 10 and all(c.passed for c in checks)
     # nothing new: the second run processes no file
     again = materialize(data_dir)
     assert (
@@ -66,6 +68,7 @@ def test_asset_graph_shape() -> None:
         "raw_hotline": ["raw_communities"],
         "raw_drives": [],
         "raw_candidate_sites": [],
+        "raw_weather": ["raw_communities"],  # districts are matched to the communities'
         "raw_boundaries": [],
     }
     for key in graph.get_all_asset_keys():

@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from pipelines.ingest.engine import ingest_source
-from pipelines.settings import SOURCES, get_settings
+from pipelines.ingest.specs import EXPORTS
+from pipelines.settings import get_settings
 from pipelines.warehouse import create_schema
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_inputs"
@@ -22,7 +23,7 @@ CASES = (
     "xlsx_title_and_types",
     "numbers",
 )
-TABLES = [f"raw.{s}" for s in SOURCES] + ["meta.quarantine"]
+TABLES = [f"raw.{s}" for s in EXPORTS] + ["meta.quarantine"]
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def run_all() -> list:
     con = duckdb.connect(str(settings.warehouse_path))
     try:
         create_schema(con)
-        return [r for s in SOURCES for r in ingest_source(con, s, settings)]
+        return [r for s in EXPORTS for r in ingest_source(con, s, settings)]
     finally:
         con.close()
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards.auth.scope import (
-    ScopeError,
-    Viewer,
-    divisions,
-    is_scope_code_of,
-    resolve_scope,
-    scope_name,
-)
+from dashboards.viewer import Viewer
+from pipelines.scope import ScopeError, divisions, is_scope_code_of, resolve_scope, scope_name
 from pipelines.settings import get_settings
 
 CSV = get_settings().divisions_csv
@@ -34,12 +28,12 @@ CSV = get_settings().divisions_csv
     ],
 )
 def test_covers(role: str, scope: str, code: str | None, covered: bool) -> None:
-    assert Viewer("u", role, scope).covers(code) is covered
+    assert Viewer(scope, "u", role=role).covers(code) is covered
 
 
 def test_a_viewer_with_a_mismatched_scope_cannot_exist() -> None:
     with pytest.raises(ScopeError):
-        Viewer("u", "district", "110111011000")
+        Viewer("110111011000", "u", role="district")
 
 
 def test_every_reference_division_is_a_valid_scope() -> None:

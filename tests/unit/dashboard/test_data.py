@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from dashboards import data
+from pipelines.scope import contains, level_of
 
 MARCH = date(2024, 3, 1)
 FANGSHAN, HAIDIAN = "110111000000", "110108000000"
@@ -15,12 +16,12 @@ GONGCHEN = "110111011000"
 
 
 def test_scope_levels_and_containment():
-    assert data.scope_level("110000000000") == "city"
-    assert data.scope_level(FANGSHAN) == "district"
-    assert data.scope_level(GONGCHEN) == "subdistrict"
-    assert data.scope_level("110111011005") == "community"
-    assert data.within("110111011005", FANGSHAN)
-    assert not data.within("110108001001", FANGSHAN)
+    assert level_of("110000000000") == "city"
+    assert level_of(FANGSHAN) == "district"
+    assert level_of(GONGCHEN) == "subdistrict"
+    assert level_of("110111011005") == "community"
+    assert contains(FANGSHAN, "110111011005")
+    assert not contains(FANGSHAN, "110108001001")
 
 
 def test_viewer_cannot_leave_its_scope():

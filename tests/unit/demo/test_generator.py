@@ -20,7 +20,7 @@ from pipelines.demo import MANIFEST, SCALES, generate
 from pipelines.demo.geography import communities_for
 from pipelines.demo.names import NameMatcher, short_form
 from pipelines.demo.stations import build_stations
-from pipelines.ingest.specs import SPECS
+from pipelines.ingest.specs import EXPORTS, SPECS
 
 SEED = 3
 _UNIT = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]$")
@@ -46,32 +46,72 @@ def _canonical(source: str) -> dict[str, str]:
     return names
 
 
-def read_export(path: Path, source: str) -> pl.DataFrame:
-    """A landing file as text cells under canonical column names (header row found
-    among the first ten rows, as the contract says)."""
-    if path.suffix == ".xlsx":
-        grid = pl.read_excel(path, has_header=False, infer_schema_length=0)
-    else:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")
-        grid = pl.read_csv(io.StringIO(text), has_header=False, infer_schema_length=0)
+#: totals and footer rows (data contract, "Exports, part two"), which are not data
+_NOT_DATA = re.compile(
+    r"^\s*(合\s*计|总\s*计|小\s*计|累\s*计|total|subtotal)\s*[:：]?\s*$"
+    r"|^\s*(制表人|填报人|审核人|负责人|填报日期|制表日期|联系电话|注|备注)\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+def _grids(path: Path) -> list[pl.DataFrame]:
+    """A landing file's sheets (one for a CSV) as grids of text cells."""
+    if path.suffix in (".xlsx", ".xls"):
+        sheets = pl.read_excel(path, sheet_id=0, has_header=False, infer_schema_length=0)
+        return [grid for grid in sheets.values() if grid.height]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    separator = ","
+    if text.startswith("sep="):  # Excel's hint: the delimiter, on a line of its own
+        separator, text = text[4], text.split("\n", 1)[1]
+    # a row shifted by a stray delimiter has a cell too many: cut off here
+    grid = pl.read_csv(
+        io.StringIO(text),
+        has_header=False,
+        infer_schema_length=0,
+        separator=separator,
+        truncate_ragged_lines=True,
+    )
+    return [grid]
+
+
+def _table(grid: pl.DataFrame, path: Path, source: str) -> pl.DataFrame:
     names = _canonical(source)
     required = set(SPECS[source].required_columns)
     for i in range(min(10, grid.height)):
         header = [_header_key(v) if v is not None else "" for v in grid.row(i)]
+        below = grid.row(i + 1) if i + 1 < grid.height else ()
+        # a group label over grouped columns: their names are on the row below
+        grouped = [_header_key(v) if v is not None else "" for v in below]
+        if grouped and all(g in names for g in grouped if g):
+            header = [g or h for h, g in zip(header, grouped, strict=True)]
         mapped = [names.get(h) for h in header]
         if required <= set(mapped):
-            assert None not in mapped, f"{path.name}: unknown header in {grid.row(i)}"
-            return grid.slice(i + 1).rename(dict(zip(grid.columns, mapped, strict=True)))
+            depth = 2 if header != [_header_key(v or "") for v in grid.row(i)] else 1
+            assert all(m is not None for m, h in zip(mapped, header, strict=True) if h), (
+                f"{path.name}: unknown header in {grid.row(i)}"
+            )
+            table = grid.slice(i + depth).select(
+                pl.col(c).alias(m) for c, m in zip(grid.columns, mapped, strict=True) if m
+            )
+            first = pl.coalesce(table.columns)
+            return table.filter(first.is_not_null() & ~first.str.contains(_NOT_DATA.pattern))
     raise AssertionError(f"{path.name}: no header row with {sorted(required)}")
+
+
+def read_export(path: Path, source: str) -> pl.DataFrame:
+    """A landing file's data rows as text cells under canonical column names: the header
+    found among the first ten rows of each sheet (as the contract says), blank rows,
+    totals and footers left out, the sheets one after another."""
+    return pl.concat([_table(grid, path, source) for grid in _grids(path)], how="diagonal")
 
 
 def test_every_file_meets_the_contract(small: tuple[Path, dict]) -> None:
     out, manifest = small
-    assert {entry["source"] for entry in manifest["files"].values()} == set(SPECS)
+    assert {entry["source"] for entry in manifest["files"].values()} == set(EXPORTS)
     for relative, entry in manifest["files"].items():
         assert relative.startswith(entry["source"] + "/")
         table = read_export(out / relative, entry["source"])
@@ -83,13 +123,21 @@ def test_the_formats_offices_use_all_appear(small: tuple[Path, dict]) -> None:
     layouts = " | ".join(entry["layout"] for entry in manifest["files"].values())
     for fragment in (
         "xlsx",
+        "xls,",
         "csv gb18030",
         "csv utf-8-sig",
         "csv utf-8,",
         "zh headers",
         "en headers",
+        # exports, part two
+        "sep=;",
+        "unquoted",
+        "12h",
+        "apostrophes",
+        "group header",
+        "totals and footer",
     ):
-        assert fragment in layouts
+        assert fragment in layouts, fragment
     written = []
     for relative, entry in manifest["files"].items():
         if entry["source"] in ("usage", "hotline") and relative.endswith(".csv"):
@@ -109,12 +157,54 @@ def test_the_formats_offices_use_all_appear(small: tuple[Path, dict]) -> None:
     assert grid.row(0)[0].startswith("北京市暖心驿站台账")
 
 
+def test_office_habits_are_in_the_files(small: tuple[Path, dict]) -> None:
+    """What the layouts say is in the bytes: the sep= line, 12-hour times, apostrophes,
+    a line break inside a quoted cell, unquoted tallies with a comma, one sheet a month."""
+    out, manifest = small
+
+    def text(relative: str) -> str:
+        raw = (out / relative).read_bytes()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("gb18030")
+
+    seen = set()
+    for relative, entry in manifest["files"].items():
+        layout = entry["layout"]
+        if "sep=;" in layout:
+            assert text(relative).startswith("sep=;")
+            seen.add("sep")
+        if "12h" in layout:
+            assert re.search(
+                r"(上午|下午) \d{1,2}:\d{2}:\d{2}|\d:\d{2}:\d{2} [AP]M", text(relative)
+            )
+            seen.add("12h")
+        if "apostrophes" in layout:
+            assert re.search(r",'1\d{10}(,|\r?\n)", text(relative))
+            seen.add("apostrophes")
+        if "unquoted" in layout and entry["bad_rows"].get("extra_cells"):
+            # the header's six cells, and a tally of 1,234 unquoted: seven
+            lines = text(relative).splitlines()
+            shifted = [line for line in lines if line.count(",") == 6]
+            assert len(shifted) == entry["bad_rows"]["extra_cells"]
+            seen.add("extra")
+        if entry["source"] == "hotline" and relative.endswith(".csv"):
+            assert '\n（已电话回访）"' in text(relative).replace("\r\n", "\n")
+            seen.add("line break")
+        if entry.get("sheets", 1) > 1:
+            book = pl.read_excel(out / relative, sheet_id=0, has_header=False)
+            assert list(book) == [f"{m}月" for m in range(8, 8 + len(book))]
+            seen.add("sheets")
+    assert seen == {"sep", "12h", "apostrophes", "extra", "line break", "sheets"}
+
+
 def _numeric_share(path: Path, column: str) -> float:
-    """Share of a worksheet column's data cells (below title and header) stored as
-    numbers — Excel dates are numbers with a date format — rather than text."""
+    """Share of a worksheet column's filled data cells (below title and header) stored
+    as numbers — Excel dates are numbers with a date format — rather than text."""
     with zipfile.ZipFile(path) as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
-    cells = re.findall(rf'<c r="{column}(\d+)"([^>]*)>', sheet)
+    cells = re.findall(rf'<c r="{column}(\d+)"([^>/]*)>(?=<[vi])', sheet)
     data = [attributes for row, attributes in cells if int(row) > 2]
     return sum('t="s"' not in a and 't="str"' not in a for a in data) / len(data)
 

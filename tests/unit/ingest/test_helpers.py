@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import privacy
-from pipelines.ingest import coords
+from pipelines.ingest import coords, privacy
 from pipelines.ingest.communities import CommunityMatcher, bare_form, short_form
 from pipelines.ingest.headers import find_header, match_header, normalise_header
 from pipelines.ingest.specs import SPECS
@@ -45,8 +44,9 @@ def test_every_alias_means_one_column_only() -> None:
 def test_header_found_below_titles_and_missing_named() -> None:
     spec = SPECS["usage"]
     rows = [["2024年5月 服务记录"], [], ["驿站编号", "服务时间", "服务项目", "备注", "驿站编号"]]
-    index, match = find_header(spec, rows)
-    assert index == 2
+    found = find_header(spec, rows)
+    index, match = found.index, found.match
+    assert index == 2 and found.depth == 1
     assert match.columns == {0: "station_id", 1: "occurred_at", 2: "service"}
     assert match.unknown == ["备注"] and match.duplicates == {
         "station_id": ["驿站编号", "驿站编号"]
@@ -55,6 +55,29 @@ def test_header_found_below_titles_and_missing_named() -> None:
     assert (
         match_header(SPECS["stations"], ["编号"]).missing[-1] == "community_code or community_name"
     )
+
+
+def test_two_row_header_with_grouped_columns() -> None:
+    """Headers merged down over two rows sit in the upper row, the grouped columns'
+    names in the lower one, under the group label."""
+    spec = SPECS["stations"]
+    rows = [
+        ["2024年 驿站台账"],
+        ["驿站编号", "驿站名称", "驿站类型", "社区代码", "纬度", "经度", "启用日期", "七有配置"],
+        ["", "", "", "", "", "", "", "饮水", "充电"],
+        ["K1", "甲", "暖心驿站", "110111001001", "39.73", "116.14", "2023-05-06", "是", "否"],
+    ]
+    found = find_header(spec, rows)
+    assert (found.index, found.depth) == (1, 2)
+    assert found.match.columns[7] == "has_water" and found.match.columns[8] == "has_charging"
+    assert "七有配置" not in found.match.unknown
+    # a group row above a complete header row is passed over like a title
+    rows = [["", "", "", "", "", "", "", "七有配置", ""], [*rows[1][:7], "饮水", "充电"], rows[3]]
+    found = find_header(spec, rows)
+    assert found.depth == 1 and found.match.columns[8] == "has_charging"
+    # a data row below a header is never taken for grouped columns
+    rows = [rows[1], rows[2]]
+    assert find_header(spec, rows).depth == 1
 
 
 def test_community_short_forms() -> None:

@@ -198,10 +198,28 @@ _MOMENT_CELLS = st.lists(
                 ]
             )
         ),
+        # 12-hour clocks: 上午/下午 before the time, AM/PM after (or before) it
+        st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(
+            lambda t: (
+                f"{t.year}{'/-'[t.minute % 2]}{t.month}{'/-'[t.minute % 2]}{t.day} "
+                + [
+                    f"{'上午' if t.hour < 12 else '下午'} {(t.hour - 1) % 12 + 1}:{t.minute:02d}",
+                    f"{(t.hour - 1) % 12 + 1}:{t.minute:02d}:{t.second:02d} "
+                    + ("AM" if t.hour < 12 else "PM"),
+                    f"{'AM' if t.hour < 12 else 'PM'} {(t.hour - 1) % 12 + 1}:{t.minute:02d}",
+                    f"{'上午' if t.hour < 12 else '下午'} {t.hour}:{t.minute:02d}:{t.second:02d}",
+                ][t.second % 4]
+            )
+        ),
         st.sampled_from(
             [
                 "2024-02-30",
                 "24-05-06",
+                "2024/5/6 下午 0:20",
+                "2024/5/6 上午 13:00:00",
+                "2024-05-06 3:20 pm",
+                "2024年5月6日 下午 3:20",
+                "2024/5/6 下午3:20",
                 "2024-5-6 25:00",
                 "x",
                 "45123",
@@ -238,3 +256,56 @@ def test_fast_column_parser_agrees_with_the_general_one(
     later_series = pl.Series("x", later, dtype=pl.String)
     expected = parse(values.parse_datetime, later, excel_serials=excel)
     assert values.parse_moments(later_series, excel, styles).to_list() == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # 下午 3:20 is 15:20; 上午 12 o'clock is midnight, 下午 12 o'clock noon
+        ("2024/5/6 下午 3:20:00", datetime(2024, 5, 6, 15, 20)),
+        ("2024/5/6 上午 9:05:07", datetime(2024, 5, 6, 9, 5, 7)),
+        ("2024年5月6日下午3:20", datetime(2024, 5, 6, 15, 20)),
+        ("2024/5/6 上午 12:30:00", datetime(2024, 5, 6, 0, 30)),
+        ("2024/5/6 下午 12:30:00", datetime(2024, 5, 6, 12, 30)),
+        ("2024-05-06 3:20:00 PM", datetime(2024, 5, 6, 15, 20)),
+        ("2024-05-06 03:20 am", datetime(2024, 5, 6, 3, 20)),
+        ("2024-05-06 12:00 AM", datetime(2024, 5, 6, 0, 0)),
+        ("2024-05-06 11:59:59 p.m.", datetime(2024, 5, 6, 23, 59, 59)),
+        # a 12-hour clock has no hour 0 or 13
+        ("2024/5/6 下午 15:20:00", None),
+        ("2024-05-06 0:20 AM", None),
+        ("2024-05-06 13:20 PM", None),
+    ],
+)
+def test_twelve_hour_times(cell: str, expected: datetime | None) -> None:
+    assert parse(values.parse_datetime, [cell]) == [expected]
+    column = pl.Series("x", [cell, "2024-05-06 08:00"])
+    assert values.parse_moments(column).to_list() == [expected, datetime(2024, 5, 6, 8)]
+    assert parse(values.has_time, [cell]) == [True]
+
+
+def test_rates_as_percentages() -> None:
+    cells = ["85%", "85 %", "８５％", "12.5%", "0.85", "1,250%", "%", "85%%", "abc%", None]
+    assert parse(values.parse_rate, cells) == [
+        0.85,
+        0.85,
+        0.85,
+        0.125,
+        0.85,
+        12.5,
+        None,
+        None,
+        None,
+        None,
+    ]
+    # elsewhere a percent sign makes no number
+    assert parse(values.parse_float, ["85%"]) == [None]
+
+
+def test_a_leading_apostrophe_marks_a_number_stored_as_text() -> None:
+    cells = ["'110111001001", "'0012", "＇13800138000", "'-5", "'S001", "it's", "'"]
+    frame = pl.DataFrame({"x": cells})
+    assert values.has_apostrophes(frame["x"])
+    folded = frame.select(values.fold(pl.col("x"), apostrophes=True)).to_series().to_list()
+    assert folded == ["110111001001", "0012", "13800138000", "-5", "'S001", "it's", "'"]
+    assert not values.has_apostrophes(pl.Series(["1", "it's"]))

@@ -29,7 +29,7 @@ def _without_seconds(plan) -> dict:
 
 
 def test_the_page_plans_what_the_cli_plans(settings):
-    from dashboards import siting_data
+    from dashboards.data import siting as siting_data
 
     shown = siting_data.plan(data.Viewer(), k=3, radius_m=1000)
     expected = plan_sites(load_snapshot(settings.snapshot_path), k=3, radius_m=1000)
@@ -44,7 +44,7 @@ def test_the_page_plans_what_the_cli_plans(settings):
 
 
 def test_a_district_viewer_plans_their_district_only(settings):
-    from dashboards import siting_data
+    from dashboards.data import siting as siting_data
 
     districts = data.scope_options(data.Viewer(), "district")["scope_code"].to_list()
     own, other = districts[0], districts[-1]

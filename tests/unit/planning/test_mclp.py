@@ -143,9 +143,9 @@ def test_time_limit_reports_the_gap_of_the_greedy_plan():
 
 def test_solver_failure_falls_back_to_greedy(monkeypatch):
     def fail(self, start, deadline):
-        raise mclp._SolverFailed("kSolveError")
+        raise mclp.SolverFailed("kSolveError")
 
-    monkeypatch.setattr(mclp._Model, "maximise_workers", fail)
+    monkeypatch.setattr(mclp.Model, "maximise_workers", fail)
     problem = problem_of({"A": [0], "B": [1]}, [10, 5], {"A": 1, "B": 1}, k=1)
     selection = solve(problem)
     assert selection.method == "greedy"

@@ -16,8 +16,9 @@ import pytest
 
 from pipelines.__main__ import main
 from pipelines.planning.geo import haversine_m
-from pipelines.planning.inputs import NoSnapshotError, SitingInputs, load_snapshot, read_inputs
+from pipelines.planning.inputs import SitingInputs, load_snapshot, read_inputs
 from pipelines.planning.siting import plan_sites
+from pipelines.serving import NoSnapshot
 from pipelines.settings import REPO_ROOT
 from tests.unit.planning.world import write_world
 
@@ -224,7 +225,7 @@ def test_cli_without_snapshot(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WSI_DATA_DIR", str(tmp_path))
     assert main(["plan", "--k", "3"]) == 1
     assert "no published snapshot" in capsys.readouterr().err
-    with pytest.raises(NoSnapshotError):
+    with pytest.raises(NoSnapshot):
         load_snapshot(tmp_path / "serving" / "current.duckdb")
 
 

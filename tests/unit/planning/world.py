@@ -39,6 +39,17 @@ CANDIDATES = [
     ("CS004", "四号点", 39.9305, 116.4305, "110102001001", None, None),
 ]
 MONTH = date(2024, 6, 1)
+#: station × month as the warehouse publishes it (station_monthly): active when opened by
+#: the month's last day and not closed before its first. May: ST1 (opened Jan) yes, ST2
+#: (closed 31 Mar) no, ST3 (opens 1 Jul) no; June the same.
+STATION_MONTHS = [
+    (date(2024, 5, 1), "ST1", True),
+    (date(2024, 5, 1), "ST2", False),
+    (date(2024, 5, 1), "ST3", False),
+    (MONTH, "ST1", True),
+    (MONTH, "ST2", False),
+    (MONTH, "ST3", False),
+]
 
 
 def write_world(con: duckdb.DuckDBPyConnection, schema: str = "main") -> None:
@@ -61,6 +72,11 @@ def write_world(con: duckdb.DuckDBPyConnection, schema: str = "main") -> None:
         f"INSERT INTO {schema}.stations VALUES (?, 'x', ?, ?, ?, ?)",
         STATIONS,
     )
+    con.execute(
+        f"""CREATE TABLE {schema}.station_monthly (month DATE, station_id VARCHAR,
+            active BOOLEAN, meets_standard BOOLEAN)"""
+    )
+    con.executemany(f"INSERT INTO {schema}.station_monthly VALUES (?, ?, ?, false)", STATION_MONTHS)
     con.execute(
         f"""CREATE TABLE {schema}.candidate_sites (site_id VARCHAR, site_name VARCHAR,
             site_type VARCHAR, lat DOUBLE, lon DOUBLE, community_code VARCHAR,

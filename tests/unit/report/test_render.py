@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.report.data import load_report, open_snapshot, resolve_scope
+from pipelines.report.data import load_report, resolve_scope
 from pipelines.report.render import render_html
+from pipelines.serving import open_snapshot
 from tests.fixtures.synthetic_snapshot import build_synthetic_snapshot
 
 

@@ -221,9 +221,9 @@ def load_fixture(con: duckdb.DuckDBPyConnection) -> None:
         """
         INSERT INTO meta.ingest_files VALUES
         ('usage/2024-01.csv', 'usage', 'ab12', 'loaded', 8, 6, 2, 0, NULL,
-         '2024-03-01 06:00', NULL, NULL, NULL),
+         '2024-03-01 06:00', NULL, NULL, NULL, 0),
         ('hotline/export.csv', 'hotline', 'cd34', 'loaded', 13, 12, 1, 0, NULL,
-         '2024-03-01 06:00', NULL, NULL, NULL)
+         '2024-03-01 06:00', NULL, NULL, NULL, 0)
         """
     )
     quarantine = [
@@ -237,7 +237,7 @@ def load_fixture(con: duckdb.DuckDBPyConnection) -> None:
     ]  # fmt: skip
     for q in quarantine:
         con.execute(
-            "INSERT INTO meta.quarantine VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta.quarantine VALUES (?, ?, ?, ?, ?, ?, NULL)",
             [*q[:5], json.dumps(q[5], ensure_ascii=False)],
         )
 

@@ -96,6 +96,9 @@ class Pseudonymiser:
             # normalise only the distinct new cells: a file repeats the same people
             normalised = pl.select(normalise_expr(pl.Series(new, dtype=pl.String))).to_series()
             for clear, form in zip(new, normalised.to_list(), strict=True):
+                # polars and Python agree on ASCII; for other text (case rules differ
+                # between their Unicode versions) the one-value function decides
+                form = form if clear.isascii() else normalise(clear)
                 known[clear] = self._hash(form) if form else None
         # one join against this column's own distinct values, not everything seen so far
         mapping = pl.DataFrame(

@@ -1,4 +1,8 @@
-"""Publish the marts as the read-only serving snapshot, ``<data>/serving/current.duckdb``.
+"""The serving snapshot, ``<data>/serving/current.duckdb``: published here, opened here.
+
+The pipeline's last step publishes the marts (:func:`publish_snapshot`); the dashboard,
+the monthly report and the planner open it read-only with :func:`open_snapshot`, which
+raises :class:`NoSnapshot` while nothing has been published.
 
 Every table of the ``marts`` schema is copied into a new DuckDB file under a temporary
 name, with a ``snapshot_info`` table (build time, radius, months, the files loaded and
@@ -29,6 +33,24 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: column names that must never reach the snapshot
 PERSONAL_COLUMNS = frozenset(c.name for s in SPECS.values() for c in s.columns if c.personal)
 _TEMP_PREFIX = ".publishing-"
+
+
+class NoSnapshot(FileNotFoundError):
+    """No snapshot has been published yet: the pipeline has not run."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"no published snapshot at {path}: run the pipeline first (python -m pipelines run)"
+        )
+        self.path = path
+
+
+def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the snapshot at ``path``; :class:`NoSnapshot` if none."""
+    # the file is replaced atomically, never removed: once it exists it stays
+    if not Path(path).exists():
+        raise NoSnapshot(Path(path))
+    return duckdb.connect(str(path), read_only=True)
 
 
 def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

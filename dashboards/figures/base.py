@@ -1,0 +1,55 @@
+"""The figures' common look: fonts, colours, the empty figure, month axes."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards.i18n import t
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+COLORS = {
+    "primary": "#c0392b",
+    "secondary": "#2c7fb8",
+    "muted": "#95a5a6",
+    "good": "#27ae60",
+    "warn": "#e67e22",
+}
+SEQUENCE = ["#c0392b", "#2c7fb8", "#27ae60", "#e67e22", "#8e44ad", "#16a085", "#7f8c8d",
+            "#d35400", "#2980b9", "#f1c40f", "#34495e"]  # fmt: skip
+BEIJING_CENTER = {"lat": 40.05, "lon": 116.40}
+
+
+def style(fig: go.Figure, height: int = 320, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "size": 13},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=height,
+        colorway=SEQUENCE,
+        showlegend=legend,
+        legend={"orientation": "h", "y": -0.15},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    return fig
+
+
+def empty(lang: str, height: int = 320) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=t("empty", lang), showarrow=False, font={"size": 16, "color": "#888"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, height, legend=False)
+
+
+def months(df: pl.DataFrame, lang: str) -> list:
+    return df["month"].to_list()
+
+
+def month_axis(fig: go.Figure, lang: str) -> go.Figure:
+    """Months on a date axis, labelled the reader's way."""
+    # a label every 6 months: 24 monthly labels do not fit a half-width chart
+    fig.update_xaxes(
+        tickformat="%b %Y" if lang == "en" else "%Y年%-m月", hoverformat="%Y-%m", dtick="M6"
+    )
+    return fig

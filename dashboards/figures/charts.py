@@ -1,0 +1,235 @@
+"""Charts of the dashboard: plain functions from a query's table to a plotly figure.
+
+Labels come from :mod:`dashboards.i18n` (and through it the one vocabulary)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboards.figures.base import COLORS, FONT, SEQUENCE, empty, month_axis, months, style
+from dashboards.i18n import WEEKDAYS, column, label, t
+
+# --- overview ------------------------------------------------------------------------
+
+TREND_MEASURES = ("visits", "calls", "enrolled", "coverage_rate")
+
+
+def trends(df: pl.DataFrame, lang: str) -> go.Figure:
+    """Four small line charts of kpi_monthly over the months given."""
+    if df.is_empty():
+        return empty(lang, 420)
+    fig = make_subplots(
+        rows=2, cols=2, subplot_titles=[column(m, lang) for m in TREND_MEASURES],
+        vertical_spacing=0.18, horizontal_spacing=0.08,
+    )  # fmt: skip
+    x = months(df, lang)
+    for n, measure in enumerate(TREND_MEASURES):
+        fig.add_trace(
+            go.Scatter(x=x, y=df[measure].to_list(), mode="lines+markers",
+                       name=column(measure, lang), line={"color": SEQUENCE[n]}),
+            row=n // 2 + 1, col=n % 2 + 1,
+        )  # fmt: skip
+    month_axis(fig, lang)
+    fig.update_yaxes(tickformat=".0%", row=2, col=2, rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_annotations(font={"family": FONT, "size": 13})
+    return style(fig, 420, legend=False)
+
+
+RANK_MEASURES = ("coverage_rate", "visits", "resolution_rate")
+
+
+def ranking(df: pl.DataFrame, measure: str, lang: str, ends: int = 10) -> go.Figure:
+    """Bars from the highest down; with more than 2 × ``ends`` scopes, the ``ends``
+    highest and the ``ends`` lowest (the download has them all)."""
+    if df.is_empty():
+        return empty(lang, 300)
+    df = df.sort(measure, descending=False, nulls_last=False)
+    if df.height > 2 * ends:
+        df = pl.concat([df.head(ends), df.tail(ends)])
+    is_rate = measure.endswith("_rate")
+    fig = go.Figure(
+        go.Bar(
+            x=df[measure].to_list(), y=df["scope_name"].to_list(), orientation="h",
+            marker_color=COLORS["primary"],
+            hovertemplate="%{y}: %{x" + (":.1%" if is_rate else ":,") + "}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(title=column(measure, lang), tickformat=".0%" if is_rate else ",")
+    return style(fig, max(260, 26 * df.height + 80), legend=False)
+
+
+# --- demand --------------------------------------------------------------------------
+
+
+def bars(df: pl.DataFrame, x: str, y: str, lang: str, enumeration: str | None = None,
+         horizontal: bool = False, height: int = 320, rate: bool = False) -> go.Figure:  # fmt: skip
+    """A bar per row; ``enumeration`` labels the categories from the vocabulary."""
+    if df.is_empty():
+        return empty(lang, height)
+    cats = df[x].to_list()
+    if enumeration:
+        cats = [label(enumeration, c, lang) for c in cats]
+    values = df[y].to_list()
+    bar = go.Bar(x=values, y=cats, orientation="h") if horizontal else go.Bar(x=cats, y=values)
+    if horizontal:
+        height = max(height, 24 * len(cats) + 90)  # a readable label for every bar
+    fig = go.Figure(bar)
+    fig.update_traces(marker_color=COLORS["primary"], name=column(y, lang))
+    axis = fig.update_xaxes if horizontal else fig.update_yaxes
+    axis(title=column(y, lang), tickformat=".0%" if rate else ",")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return style(fig, height, legend=False)
+
+
+def heatmap(df: pl.DataFrame, lang: str) -> go.Figure:
+    if df.is_empty():
+        return empty(lang, 300)
+    grid = [[0] * 24 for _ in range(7)]
+    for weekday, hour, visits in df.select("weekday", "hour", "visits").iter_rows():
+        grid[weekday - 1][hour] = visits
+    fig = go.Figure(go.Heatmap(
+        z=grid, x=list(range(24)), y=list(WEEKDAYS["en" if lang == "en" else "zh"]),
+        colorscale="OrRd", colorbar={"title": {"text": column("visits", lang)}},
+        hovertemplate="%{y} %{x}:00 — %{z:,}<extra></extra>",
+    ))  # fmt: skip
+    fig.update_xaxes(title=column("hour", lang), dtick=2)
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, 300, legend=False)
+
+
+def seasons(df: pl.DataFrame, lang: str) -> go.Figure:
+    if df.is_empty():
+        return empty(lang)
+    fig = go.Figure()
+    for year in df["season_year"].unique().sort().to_list():
+        part = df.filter(pl.col("season_year") == year)
+        fig.add_trace(go.Bar(
+            x=[t(f"season.{s}", lang) for s in part["season"].to_list()],
+            y=part["visits"].to_list(), name=str(year),
+        ))  # fmt: skip
+    fig.update_yaxes(title=column("visits", lang), tickformat=",")
+    fig.update_layout(barmode="group")
+    return style(fig)
+
+
+# --- hotline -------------------------------------------------------------------------
+
+
+def stacked_over_months(df: pl.DataFrame, stack: str, value: str, lang: str,
+                        enumeration: str | None = None) -> go.Figure:  # fmt: skip
+    """Bars per month stacked by ``stack`` (category, platform …)."""
+    if df.is_empty():
+        return empty(lang)
+    fig = go.Figure()
+    for code in df[stack].unique().sort(nulls_last=True).to_list():
+        part = df.filter(pl.col(stack).eq_missing(code))
+        fig.add_trace(go.Bar(
+            x=months(part, lang), y=part[value].to_list(),
+            name=label(enumeration, code, lang) if enumeration else str(code),
+        ))  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=column(value, lang), tickformat=",")
+    return style(month_axis(fig, lang))
+
+
+def two_measures(
+    df: pl.DataFrame, left: str, right: str, lang: str, left_rate: bool = False,
+    right_rate: bool = False, right_range: list | None = None,
+) -> go.Figure:  # fmt: skip
+    """Two monthly measures on two y-axes (e.g. resolution rate and median hours)."""
+    if df.is_empty():
+        return empty(lang)
+    x = months(df, lang)
+    fig = go.Figure([
+        go.Scatter(x=x, y=df[left].to_list(), name=column(left, lang), mode="lines+markers"),
+        go.Scatter(x=x, y=df[right].to_list(), name=column(right, lang), mode="lines+markers",
+                   yaxis="y2"),
+    ])  # fmt: skip
+    # the right axis keeps its own round ticks and no grid of its own
+    fig.update_layout(
+        yaxis={"title": {"text": column(left, lang)}, "rangemode": "tozero",
+               "tickformat": ".0%" if left_rate else ","},
+        yaxis2={"title": {"text": column(right, lang)}, "rangemode": "tozero",
+                "tickformat": ".0%" if right_rate else ",.4~g", "overlaying": "y",
+                "side": "right", "showgrid": False, "tickmode": "auto"},
+    )  # fmt: skip
+    if right_range:
+        fig.update_layout(yaxis2={"range": right_range, "rangemode": "normal"})
+    return style(month_axis(fig, lang))
+
+
+def unassigned(df: pl.DataFrame, lang: str) -> go.Figure:
+    if df.is_empty():
+        return empty(lang)
+    x = months(df, lang)
+    fig = go.Figure([
+        go.Bar(x=x, y=df["districts"].to_list(), name=column("districts", lang),
+               marker_color=COLORS["secondary"]),
+        go.Bar(x=x, y=df["unassigned"].to_list(), name=column("unassigned", lang),
+               marker_color=COLORS["muted"]),
+    ])  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=column("calls", lang), tickformat=",")
+    return style(month_axis(fig, lang))
+
+
+# --- membership ----------------------------------------------------------------------
+
+
+def platforms(df: pl.DataFrame, lang: str) -> go.Figure:
+    """Reached and enrolled per platform (bars) with the enrolment rate (markers)."""
+    if df.is_empty():
+        return empty(lang)
+    names = [label("platform", p, lang) for p in df["platform"].to_list()]
+    fig = go.Figure([
+        go.Bar(x=names, y=df["reached"].to_list(), name=column("reached", lang)),
+        go.Bar(x=names, y=df["enrolled"].to_list(), name=column("enrolled", lang)),
+        go.Scatter(x=names, y=df["enrollment_rate"].to_list(), mode="markers", yaxis="y2",
+                   marker={"size": 12, "symbol": "diamond"},
+                   name=column("enrollment_rate", lang)),
+    ])  # fmt: skip
+    fig.update_layout(
+        barmode="group",
+        yaxis={"tickformat": ",", "rangemode": "tozero"},
+        yaxis2={"tickformat": ".0%", "rangemode": "tozero", "overlaying": "y", "side": "right",
+                "showgrid": False, "tickmode": "auto"},
+    )  # fmt: skip
+    return style(fig)
+
+
+def cumulative(df: pl.DataFrame, lang: str) -> go.Figure:
+    if df.is_empty():
+        return empty(lang)
+    x = months(df, lang)
+    fig = go.Figure([
+        go.Bar(x=x, y=df["enrolled"].to_list(), name=column("enrolled", lang),
+               marker_color=COLORS["muted"]),
+        go.Scatter(x=x, y=df["cumulative"].to_list(), name=column("cumulative", lang),
+                   mode="lines+markers", line={"color": COLORS["primary"]}),
+    ])  # fmt: skip
+    fig.update_yaxes(tickformat=",")
+    return style(month_axis(fig, lang))
+
+
+# --- data quality --------------------------------------------------------------------
+
+
+def quarantine_reasons(df: pl.DataFrame, lang: str) -> go.Figure:
+    """Quarantined rows per reason, stacked by source."""
+    if df.is_empty():
+        return empty(lang)
+    totals = df.group_by("source", "reason").agg(pl.col("rows").sum()).sort("source", "reason")
+    fig = go.Figure()
+    for source in totals["source"].unique().sort().to_list():
+        part = totals.filter(pl.col("source") == source)
+        fig.add_trace(go.Bar(y=part["reason"].to_list(), x=part["rows"].to_list(), name=source,
+                             orientation="h"))  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=column("rows", lang), tickformat=",d", rangemode="tozero")
+    fig.update_yaxes(categoryorder="total ascending")
+    reasons = totals["reason"].n_unique()
+    return style(fig, max(260, 28 * reasons + 110))

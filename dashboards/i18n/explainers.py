@@ -1,0 +1,129 @@
+"""The "how is this computed" texts, from metrics.md: one per figure or table."""
+
+HELP: dict[str, tuple[str, str]] = {
+    "kpis": (
+        "在用驿站：启用日期不晚于月末且未在月初前停用。服务人次：当月服务记录人次之和；服务人数："
+        "当月不同人员标识数。办结率 = 已办结 / 当月来电。入会率 = 入会人数 / 覆盖人数。覆盖率 = "
+        "半径内有在用驿站的社区的户外劳动者 / 全部户外劳动者。环比、同比均由月度指标表计算，"
+        "相对变化 0.082 即 +8.2%。",
+        "Active station: opened by the month's last day and not closed before its first day. "
+        "Visits: sum of visits in the month; unique workers: distinct pseudonymised worker ids. "
+        "Resolution rate = resolved / calls received in the month. Enrolment rate = enrolled / "
+        "reached. Coverage rate = outdoor workers of communities with an active station within "
+        "the radius / all outdoor workers. Month-on-month and year-on-year changes come from "
+        "kpi_monthly; a relative change of 0.082 is +8.2%.",
+    ),
+    "trends": (
+        "每月的服务人次、热线来电、入会人数与覆盖率，取自月度指标表（kpi_monthly）。",
+        "Visits, calls, enrolled and coverage rate per month, from kpi_monthly.",
+    ),
+    "ranking": (
+        "各区、各街道（乡镇）当月的覆盖率、服务人次和办结率；办结率 = 已办结 / 当月来电，"
+        "无来电时为空。",
+        "Each district's and subdistrict's coverage rate, visits and resolution rate in the "
+        "month; resolution rate = resolved / calls, blank without calls.",
+    ),
+    "coverage": (
+        "社区质心与在用驿站之间的大圆距离（haversine，地球半径 6,371,008.8 米）不超过半径即为覆盖。"
+        "未覆盖人数 = 未覆盖社区的户外劳动者人数。拖动滑块按所选半径即时重算；发布数据的默认半径为"
+        " 1,000 米（“15分钟服务圈”）。",
+        "A community is covered when an active station lies within the radius of its centroid "
+        "(great-circle distance, haversine, Earth radius 6,371,008.8 m). Uncovered workers = the "
+        "outdoor workers of uncovered communities. The slider recomputes at any radius; the "
+        "published figures use the default 1,000 m (the '15-minute circle').",
+    ),
+    "gaps": (
+        "按未覆盖户外劳动者人数从多到少排列；最近驿站距离为到当月最近在用驿站的大圆距离。",
+        "Uncovered outdoor workers, largest first; the nearest distance is to the nearest "
+        "station active in the month (great-circle).",
+    ),
+    "demand": (
+        "社区服务人次 = 该社区驿站的服务人次；来电 = 匹配到该社区的来电；"
+        "入会 = 在该社区举办活动的入会人数。"
+        "每千人指标 = 数值 × 1000 / 户外劳动者人数，便于大小社区比较。",
+        "Visits at the community's stations, calls from it and enrolment at its drives; per "
+        "1,000 = value × 1,000 / its outdoor workers, so that large and small communities "
+        "compare.",
+    ),
+    "mix": (
+        "当月服务人次按服务项目、人员类型分组求和。",
+        "The month's visits summed by service and by worker type.",
+    ),
+    "heatmap": (
+        "有具体时间的服务记录按星期与小时求和（只有日期的日汇总记录不计入）。",
+        "Visits with a time of day, summed by weekday and hour (daily tallies without a time "
+        "are not included).",
+    ),
+    "seasons": (
+        "各季节服务人次之和：春 3–5 月，夏 6–8 月，秋 9–11 月，冬 12–2 月"
+        "（冬季计入其 12 月所在年度）。",
+        "Visits per season: spring Mar–May, summer Jun–Aug, autumn Sep–Nov, winter Dec–Feb "
+        "(counted in the year of its December).",
+    ),
+    "crowded": (
+        "每座位每日人次 = 当月服务人次 / (座位数 × 当月天数)，只计座位数已知的在用驿站。",
+        "Visits per seat per day = the month's visits / (seats × days in the month), for "
+        "active stations whose seats are known.",
+    ),
+    "hotline": (
+        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；办结时长中位数 = 当月受理且已办结"
+        "工单的（办结时间 − 受理时间）中位数，单位小时。",
+        "Calls = tickets received in the month; resolution rate = resolved of those / calls; "
+        "median hours = median of (resolved − received) over the month's resolved calls.",
+    ),
+    "backlog": (
+        "月末积压 = 截至当月受理、状态仍未办结的工单数；满意度为当月有评价工单的平均分（1–5）。",
+        "Backlog at month end = calls received up to the month whose status is not resolved; "
+        "satisfaction = mean score (1–5) of the month's calls that have one.",
+    ),
+    "routing": (
+        "当月来电按转办部门计数；未填写转办部门的显示为“未转办”。",
+        "The month's calls by the department they were routed to; blank is 'not routed'.",
+    ),
+    "unassigned": (
+        "未能匹配到社区的来电只计入全市：未归属 = 全市来电 − 各区来电之和。",
+        "Calls whose community is unknown count in the city only: unassigned = city calls − "
+        "the sum of the districts' calls.",
+    ),
+    "drives": (
+        "入会活动数、覆盖人数、入会人数为当月举办活动的计数与合计；入会率 = 入会人数 / 覆盖人数。"
+        "活动归属其社区，否则街道，否则区。",
+        "Drives, reached and enrolled are the count and sums over drives held in the month; "
+        "enrolment rate = enrolled / reached. A drive belongs to its community, else its "
+        "subdistrict, else its district.",
+    ),
+    "cumulative": (
+        "自首个发布月份起每月入会人数的累计。",
+        "Enrolled per month, added up from the first published month.",
+    ),
+    "stations": (
+        "七有达标：避暑取暖、卫生间、饮用水、充电、防疫物品、医疗急救包、雨具七项齐全。已验收：验收日期"
+        "不晚于所选月份月末。服务人次为所选月份。",
+        "Meets the standard (七有): all seven of shelter, toilet, drinking water, charging, "
+        "epidemic supplies, first-aid kit and rain gear. Accepted: accepted on or before the "
+        "selected month's end. Visits are the selected month's.",
+    ),
+    "quality": (
+        "每个已载入文件都满足：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数。无法读取的文件标记为"
+        "“rejected”并说明原因；隔离行保留文件、行号、列、原因与原始值，修正后重新放入即可。",
+        "Every loaded file satisfies rows read = loaded + quarantined + superseded. A file that "
+        "cannot be read is 'rejected' with its reason; a quarantined row keeps its file, row "
+        "number, column, reason and original values, so the export can be fixed and dropped "
+        "again.",
+    ),
+    "siting": (
+        "最大覆盖选址：在候选点位中选出至多 k 个（或总预计费用不超过预算），使新覆盖的户外劳动者"
+        "最多。需求为各社区在所选半径下、按最新发布月份在用驿站计算的未覆盖劳动者（现有驿站固定）。"
+        "方案相同时取总费用较低者，再按点位编号排序后逐个比较。求解器为 HiGHS 整数规划，"
+        "在时间限制内证明最优，否则给出最优性差距。费用未知的点位（含社区中心点）按候选点位预计"
+        "费用的中位数计。点位按边际新增覆盖排序。",
+        "Maximal covering location: choose at most k candidate sites (or stay within the budget "
+        "of estimated cost) to cover the most outdoor workers not covered today. Demand is each "
+        "community's uncovered workers at the chosen radius, given the stations active in the "
+        "latest published month (today's stations are fixed). Ties go to the lower total cost, "
+        "then to the sorted list of site ids compared in order. HiGHS solves the integer "
+        "programme and proves the plan optimal within the time limit, else states the gap. A "
+        "site without a cost (community centroids too) counts at the median estimated cost of "
+        "the candidate sites. Sites are listed by marginal gain.",
+    ),
+}

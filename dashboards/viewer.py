@@ -1,0 +1,80 @@
+"""Who is looking: the :class:`Viewer` a request acts for, and the part of Beijing they
+may see. Sign-in makes one from the user's account, the data layer takes one first in
+every query, and the upload API checks a steward's files against one.
+
+A viewer's scope is a scope code (:mod:`pipelines.scope`); their role is its level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.scope import (
+    CITY_CODE,
+    LEVELS,
+    ScopeError,
+    contains,
+    is_scope_code_of,
+    level_of,
+    parent_of,
+    prefix_of,
+)
+
+#: the roles a user account may have (a scope of each of these levels)
+ROLES = ("city", "district", "subdistrict")
+ROLE_LABELS = {
+    "city": ("市级", "City"),
+    "district": ("区级", "District"),
+    "subdistrict": ("街道(乡镇)级", "Subdistrict"),
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person a request acts for (the whole city unless restricted).
+
+    ``role`` is the level of ``scope_code``; given explicitly (as a user account states
+    it), it must agree with the code."""
+
+    scope_code: str = CITY_CODE
+    username: str = ""
+    display_name: str = ""
+    role: str | None = None
+    #: a data steward may upload and withdraw exports of their scope
+    steward: bool = False
+
+    def __post_init__(self) -> None:
+        level = level_of(self.scope_code) if isinstance(self.scope_code, str) else None
+        if self.role is not None and self.role not in LEVELS:
+            raise ScopeError(f"unknown role {self.role!r}; expected one of {ROLES}")
+        if level is None or not is_scope_code_of(self.role or level, self.scope_code):
+            raise ScopeError(f"{self.scope_code!r} is not a {self.role or 'scope'} code")
+        object.__setattr__(self, "role", level)
+
+    @property
+    def is_city(self) -> bool:
+        return self.role == "city"
+
+    @property
+    def code_prefix(self) -> str:
+        """The leading digits that every code inside this viewer's scope starts with."""
+        return prefix_of(self.scope_code)
+
+    def covers(self, code: str | None) -> bool:
+        """Whether the division (or station's division) ``code`` lies inside this scope;
+        unknown (NULL) codes only inside the city's."""
+        return contains(self.scope_code, code)
+
+    def allowed(self, requested: str | None) -> str:
+        """The scope a query runs on: the requested one when the viewer may see it,
+        else the viewer's own scope."""
+        if requested is not None and self.covers(requested):
+            return requested
+        return self.scope_code
+
+    def fixed_scope(self, level: str) -> str | None:
+        """The viewer's own district or subdistrict when their scope lies inside one: the
+        scope pickers of that level are fixed to it."""
+        if LEVELS.index(self.role) < LEVELS.index(level):
+            return None
+        return parent_of(self.scope_code, level)
