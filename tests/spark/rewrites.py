@@ -1,19 +1,20 @@
 """Dialect-neutral rewrites of ``sql/`` that let Spark run the models, pending in the SQL.
 
 Each gives the same result on DuckDB (tested) and runs on Spark, where the original
-does not or gives another answer:
+does not or gives another answer (one for multi-column ``GROUPING`` went with the GROUPING
+SETS that stg_scope_ancestors replaced):
 
-1. ``GROUPING(a, b, c)``: DuckDB's bitmask over several columns; Spark's ``grouping``
-   takes one column (and ``grouping_id`` must name every grouping column, month too),
-   so the bitmask is spelled out as a sum of single-column ``GROUPING`` calls.
-2. ``epoch(interval)``: Spark has no seconds-of-an-interval function (SQLGlot writes
+1. ``epoch(interval)``: Spark has no seconds-of-an-interval function (SQLGlot writes
    ``UNIX_TIMESTAMP(interval)``, which Spark refuses); ``date_diff('microsecond', a, b)``
    counts the same microseconds on both.
-3. ``try(make_date(x::INTEGER, …))``: Spark has no ``try(…)`` (SQLGlot drops it, so a
+2. ``try(make_date(x::INTEGER, …))``: Spark has no ``try(…)`` (SQLGlot drops it, so a
    path without a month would fail the cast); ``TRY_CAST`` is what ``try`` protected.
-4. ``1000.0 * x / y``: the literal is a DECIMAL on both engines; DuckDB's ``/`` then
+3. ``1000.0 * x / y``: the literal is a DECIMAL on both engines; DuckDB's ``/`` then
    gives a DOUBLE but Spark's a DECIMAL(38, 13) (of BIGINTs), which the snapshot would
    publish as a DECIMAL; ``1000 * x / y`` is a DOUBLE on both.
+4. ``sum(…)`` of integers without a cast: a HUGEINT (INT128) in DuckDB, a BIGINT in
+   Spark (which has no wider integer); ``sum(…)::BIGINT``, as the other models already
+   write it, is a BIGINT on both.
 
 The parity tests apply them to a copy of ``sql/``; once they are applied to ``sql/`` itself
 this module goes (a rewrite whose ``before`` is gone and ``after`` is present is skipped).
@@ -26,34 +27,14 @@ from pathlib import Path
 
 from pipelines.assets.warehouse import SQL_DIR
 
-_G3 = "GROUPING(district_code, subdistrict_code, community_code)"
-_G3_NEUTRAL = (
-    "(GROUPING(district_code) * 4 + GROUPING(subdistrict_code) * 2 + GROUPING(community_code))"
-)
 _MONTH = r"'(20\d{2})\D{0,2}(0?[1-9]|1[0-2])(\D|$)'"
 
 #: (file under sql/, before, after): every occurrence of ``before`` is replaced
 REWRITES: tuple[tuple[str, str, str], ...] = (
-    *(
-        (f"marts/{name}.sql", _G3, _G3_NEUTRAL)
-        for name in (
-            "kpi_monthly",
-            "hotline_monthly",
-            "hotline_routing_monthly",
-            "drives_monthly",
-            "service_mix_monthly",
-            "worker_mix_monthly",
-        )
-    ),
-    (
-        "marts/usage_hour_weekday.sql",
-        "GROUPING(district_code, subdistrict_code)",
-        "(GROUPING(district_code) * 2 + GROUPING(subdistrict_code))",
-    ),
     (
         "staging/stg_hotline.sql",
-        "epoch(resolved_at - received_at) / 3600.0",
-        "date_diff('microsecond', received_at, resolved_at) / 1e6 / 3600.0",
+        "epoch(h.resolved_at - h.received_at) / 3600.0",
+        "date_diff('microsecond', h.received_at, h.resolved_at) / 1e6 / 3600.0",
     ),
     (
         "marts/quarantine_summary.sql",
@@ -73,6 +54,11 @@ REWRITES: tuple[tuple[str, str, str], ...] = (
             f"1000 * {count} / outdoor_workers",
         )
         for count in ("visits", "calls", "enrolled")
+    ),
+    ("staging/stg_usage_mix.sql", "sum(visits) AS visits", "sum(visits)::BIGINT AS visits"),
+    *(
+        ("marts/weather_monthly.sql", f"END) AS {days}", f"END)::BIGINT AS {days}")
+        for days in ("hot_days", "very_hot_days", "cold_days", "rainy_days", "warning_days")
     ),
 )
 

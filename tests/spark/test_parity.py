@@ -30,6 +30,8 @@ from tests.unit.warehouse.conftest import load_fixture
 pytestmark = pytest.mark.slow
 
 MATERIALISED = [m for m in load_models() if m.materialized == "table"]
+#: the hand-built fixture has no weather source (the small demo has)
+EMPTY_IN_FIXTURE = {"staging.stg_weather", "marts.weather_monthly"}
 
 
 def duckdb_warehouse(folder: Path, sql_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -43,14 +45,18 @@ def duckdb_warehouse(folder: Path, sql_dir: Path | None = None) -> duckdb.DuckDB
 
 @pytest.fixture(scope="module", params=["fixture", "small_demo"])
 def engines(request, spark, tmp_path_factory) -> Iterator[tuple]:
+    """Both engines on the SQL as it will be once the pending rewrites are applied."""
     folder = tmp_path_factory.mktemp(f"parity-{request.param}")
+    sql_dir = rewritten_sql_dir(folder / "sql")
     if request.param == "fixture":
-        con, radius_m = duckdb_warehouse(folder), 1000.0
-    else:  # the warehouse the pipeline built, with the radius it used
+        con, radius_m = duckdb_warehouse(folder, sql_dir), 1000.0
+    else:  # the warehouse the pipeline built (its models rebuilt), with the radius it used
         built = request.getfixturevalue("small_demo_data_dir") / "warehouse.duckdb"
         shutil.copy(built, folder / "warehouse.duckdb")
         con = duckdb.connect(str(folder / "warehouse.duckdb"))
         radius_m = get_settings().coverage_radius_m
+        settings = Settings(data_dir=folder, coverage_radius_m=radius_m)
+        run_models(con, settings, load_models(sql_dir))
     export_tables(con, folder / "lake")
     parameters = duckdb.connect()
     set_parameters(parameters, Settings(data_dir=folder, coverage_radius_m=radius_m))
@@ -58,25 +64,26 @@ def engines(request, spark, tmp_path_factory) -> Iterator[tuple]:
         spark,
         Lake(str(folder / "lake")),
         declare_variables(parameters),
-        load_models(rewritten_sql_dir(folder / "sql")),
+        load_models(sql_dir),
     )
     counts = warehouse.run_models()
-    yield con, warehouse, counts
+    yield request.param, con, warehouse, counts
     con.close()
 
 
 @pytest.mark.parametrize("model", MATERIALISED, ids=lambda m: m.table)
 def test_spark_gives_duckdbs_table(engines, model: Model):
-    con, warehouse, counts = engines
+    source, con, warehouse, counts = engines
     location = warehouse.lake.location(model.schema, model.name)
     expected = read_table(con, model.table)
-    assert expected[2], f"{model.table} is empty: the comparison would prove little"
+    if not (source == "fixture" and model.table in EMPTY_IN_FIXTURE):
+        assert expected[2], f"{model.table} is empty: the comparison would prove little"
     assert differences(expected, read_table(con, f"read_parquet('{location}/*.parquet')")) == []
     assert counts[model.table] == len(expected[2])
 
 
 def test_every_model_ran_on_spark(engines):
-    _, warehouse, counts = engines
+    _, _, warehouse, counts = engines
     assert set(counts) == {m.table for m in warehouse.models}
     assert {t for t, n in counts.items() if n is None} == {"staging.stg_usage"}  # the view
 
@@ -85,8 +92,13 @@ def test_the_rewrites_change_nothing_on_duckdb(tmp_path):
     original = duckdb_warehouse(tmp_path / "original")
     rewritten = duckdb_warehouse(tmp_path / "rewritten", rewritten_sql_dir(tmp_path / "sql"))
     for model in MATERIALISED:
-        a, b = read_table(original, model.table), read_table(rewritten, model.table)
-        assert a == b, model.table
+        (columns, types, rows) = read_table(original, model.table)
+        # the same rows; a type changes only where a HUGEINT sum is cast to BIGINT
+        assert read_table(rewritten, model.table) == (
+            columns,
+            ["BIGINT" if t == "HUGEINT" else t for t in types],
+            rows,
+        ), model.table
 
 
 def test_the_comparison_sees_a_float_type_or_row_difference():
@@ -104,7 +116,7 @@ def test_the_comparison_sees_a_float_type_or_row_difference():
 
 @pytest.mark.parametrize("check", SQL_CHECKS, ids=lambda c: c[1])
 def test_asset_check_queries_run_on_spark(engines, check):
-    con, warehouse, _ = engines
+    _, con, warehouse, _ = engines
     query = check[3]
     on_duckdb = con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
     assert warehouse.query(f"SELECT count(*) FROM ({query})").collect()[0][0] == on_duckdb
