@@ -8,7 +8,7 @@ PY = $(UV) run --frozen python
 SCALE ?= demo
 SEED ?= 7
 
-.PHONY: run test dagster bench demo-data lint format setup browser-deps java-deps clean-data
+.PHONY: run serve test dagster bench demo-data lint format setup browser-deps java-deps clean-data
 
 ## run: set up, generate demo data when landing is empty, run the pipeline, serve the dashboard
 run: setup
@@ -21,6 +21,13 @@ run: setup
 	$(PY) -m dashboards users demo
 	@echo "Dashboard: http://127.0.0.1:8050"
 	$(PY) -m dashboards --host 127.0.0.1 --port 8050
+
+## serve: run it for real: the dashboard under gunicorn (WSI_BIND, default 127.0.0.1:8050),
+## the Dagster webserver (WSI_DAGSTER_BIND, 127.0.0.1:3000) and the Dagster daemon (landing
+## sensor, monthly schedules), supervised as one set; Ctrl-C or TERM stops all three
+serve: setup
+	@test -s "$(WSI_DATA_DIR)/users.json" || echo "no accounts yet: $(PY) -m dashboards users add NAME --role city"
+	$(PY) deploy/supervise.py
 
 ## test: set up (Python packages, chromium, chromedriver, CJK fonts, Java for Spark) and run every test
 test: setup browser-deps java-deps
@@ -55,7 +62,10 @@ setup:
 		python3 -m pip install --quiet --break-system-packages uv
 	@$(UV) sync --frozen --quiet
 	@mkdir -p "$(DAGSTER_HOME)"
-	@test -f "$(DAGSTER_HOME)/dagster.yaml" || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"
+	@# deploy/dagster.yaml when there is none, or only the telemetry line older checkouts wrote
+	@if [ ! -f "$(DAGSTER_HOME)/dagster.yaml" ] || \
+		[ "$$(cat "$(DAGSTER_HOME)/dagster.yaml")" = "$$(printf 'telemetry:\n  enabled: false')" ]; then \
+		cp deploy/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"; fi
 
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \

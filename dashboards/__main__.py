@@ -1,5 +1,6 @@
 """``python -m dashboards [serve] [--host H] [--port P] [--debug]``, and
-``python -m dashboards users add|remove|passwd|list|demo`` (see dashboards/auth/cli.py).
+``python -m dashboards users add|remove|passwd|list|sessions|revoke|demo`` (see
+dashboards/auth/cli.py).
 
 Commands are subcommands so that more can be added (``users`` for access control):
 register one in :data:`COMMANDS` with a function that adds its arguments and one that

@@ -21,6 +21,8 @@ from dashboards.auth import AuthConfig, current_viewer, install_auth
 from dashboards.auth.components import account_menu
 from dashboards.components import T, grid_options
 from dashboards.components.downloads import register_download_callback
+from dashboards.components.freshness import register_stale_banner, stale_banner
+from dashboards.health import register_health
 from dashboards.i18n import STRINGS, help_text, month_label, t
 from dashboards.viewer import Viewer
 from pipelines.settings import Settings, get_settings
@@ -44,6 +46,7 @@ def _shell() -> html.Div:
                 ],
                 className="topbar",
             ),
+            stale_banner(),
             html.Div(
                 [
                     html.Label(
@@ -96,6 +99,8 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     app.layout = _shell
     _register_shell_callbacks(app)
     register_download_callback(app)
+    register_stale_banner(app)
+    register_health(app)
     app.server.config["WSI_SETTINGS"] = settings
 
     @app.server.route("/reports/<name>")

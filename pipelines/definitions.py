@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import forecast, ingest, planning, publish, report, warehouse
+from pipelines.assets import ingest, publish, report, warehouse
+from pipelines.assets.resources import WarehouseResource
 from pipelines.settings import get_settings
-from pipelines.warehouse import WarehouseResource
 
 
 def build_definitions() -> dg.Definitions:
@@ -18,8 +18,6 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions.merge(
         ingest.defs,
         warehouse.defs,
-        planning.defs,
-        forecast.defs,
         publish.defs,
         report.defs,
         resources,

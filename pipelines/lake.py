@@ -63,10 +63,14 @@ class FileRecord:
     #: value-check counts: reason -> rows; column -> {unknown value -> rows}
     reasons: dict[str, int] = field(default_factory=dict)
     fallbacks: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: what of the file was not read (e.g. a sheet whose header does not match)
+    warnings: tuple[str, ...] = ()
     #: how the file was read: encoding, delimiter, sheets, header rows, header mapping
     facts: dict[str, object] = field(default_factory=dict)
     #: who put the file in landing (an upload's steward), when known
     uploaded_by: str | None = None
+    #: the ingestion code that wrote it (a newer one reads the landing file again)
+    engine_version: str = ""
 
     @property
     def key(self) -> str:
@@ -81,6 +85,7 @@ class FileRecord:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in values.items() if k in known}
         values["months"] = tuple(values.get("months") or ())
+        values["warnings"] = tuple(values.get("warnings") or ())
         return cls(**values)
 
 
@@ -121,9 +126,10 @@ class Lake:
         return [p for r in self.records(source) if (p := self.raw_path(r)) is not None]
 
     # -- writing ------------------------------------------------------------------
-    def part_name(self, path: str, sha256: str) -> str:
-        """The Parquet name of one version of one landing file."""
-        return f"{file_key(path)}-{sha256[:16]}.parquet"
+    def part_name(self, path: str, version: str) -> str:
+        """The Parquet name of one version of one landing file (``version``: its content
+        hash and the code that read it)."""
+        return f"{file_key(path)}-{version}.parquet"
 
     @contextlib.contextmanager
     def writing(self, kind: str, source: str, name: str) -> Iterator[Path]:

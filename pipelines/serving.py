@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,7 +101,7 @@ def snapshot_info(
         ("latest_complete_month", complete.isoformat() if complete else ""),
     ]
     files = con.execute(
-        "SELECT path, sha256 FROM meta.ingest_files WHERE status = 'loaded' ORDER BY path"
+        "SELECT path, sha256 FROM meta.files WHERE status = 'loaded' ORDER BY path"
     ).fetchall()
     return info + [(f"source_file:{path}", sha or "") for path, sha in files]
 
@@ -118,41 +119,135 @@ def _remove(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
+def _prints(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, dict[str, str]]:
+    """table → {month (ISO, '' for the whole table): fingerprint} from a state table."""
+    found: dict[str, dict[str, str]] = {}
+    try:
+        rows = con.execute(f"SELECT model, month, fingerprint FROM {where}").fetchall()
+    except duckdb.Error:  # a warehouse or snapshot without state: copy everything
+        return found
+    for table, month, fingerprint in rows:
+        found.setdefault(table, {})[month.isoformat() if month else ""] = fingerprint
+    return found
+
+
+def _copy_months(
+    con: duckdb.DuckDBPyConnection, table: str, old: dict[str, str], new: dict[str, str]
+) -> None:
+    """Bring ``snapshot.main.<table>`` from the fingerprints ``old`` to ``new``: only the
+    months that differ when both have months, else the whole table."""
+    target = f"snapshot.main.{table}"
+    changed = [m for m in old.keys() | new.keys() if old.get(m) != new.get(m)]
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'snapshot' "
+        "AND schema_name = 'main' AND table_name = ?",
+        [table],
+    ).fetchall()[0][0]
+    if not changed and exists:
+        return
+    if not exists or "" in old or "" in new or not old or not new:
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM marts.{table}")
+        return
+    months = ", ".join(f"DATE '{m}'" for m in sorted(changed))
+    con.execute(f"DELETE FROM {target} WHERE month IN ({months})")
+    con.execute(
+        f"INSERT INTO {target} BY NAME SELECT * FROM marts.{table} WHERE month IN ({months})"
+    )
+
+
+def unpublished(con: duckdb.DuckDBPyConnection, settings: Settings) -> set[str]:
+    """The marts (``marts.<name>``) whose rows differ from what the current snapshot holds,
+    by their fingerprints: all of them when there is no snapshot (or no fingerprints)."""
+    tables = published_tables(con)
+    wanted = _prints(con, "meta.model_state")
+    path = settings.snapshot_path
+    if not path.exists():
+        return {f"marts.{t}" for t in tables}
+    con.execute(f"ATTACH '{path}' AS published (READ_ONLY)")
+    try:
+        held = _prints(con, "published.main.snapshot_state")
+        present = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'published'"
+            ).fetchall()
+        }
+    finally:
+        con.execute("DETACH published")
+    return {
+        f"marts.{t}"
+        for t in tables
+        if t not in present or not wanted.get(t) or wanted.get(t) != held.get(t)
+    }
+
+
 def publish_snapshot(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     built_at: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Write the marts of the working database ``con`` into a new snapshot file and
-    atomically make it ``settings.snapshot_path``. Returns the row count per table."""
+    atomically make it ``settings.snapshot_path``. Returns the row count per table.
+
+    The new file starts as a copy of the current snapshot and takes only the months of
+    each mart whose fingerprint (``meta.model_state``, kept by the refresh) differs from
+    the ones the snapshot records it holds (``snapshot_state``); a mart without
+    fingerprints, or a snapshot without them, is copied whole."""
     serving = settings.serving_dir
     serving.mkdir(parents=True, exist_ok=True)
     for stale in serving.glob(f"{_TEMP_PREFIX}*"):  # left by a publish that was killed
         stale.unlink(missing_ok=True)
     built_at = built_at or dt.datetime.now(SHANGHAI)
     temp = serving / f"{_TEMP_PREFIX}{uuid.uuid4().hex}.duckdb"
+    current, previous = settings.snapshot_path, settings.previous_snapshot_path
+    tables = published_tables(con)
+    for table in tables:
+        columns = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "'marts' AND table_name = ? AND table_catalog = current_database()",
+                [table],
+            ).fetchall()
+        }
+        if columns & PERSONAL_COLUMNS:
+            raise ValueError(f"marts.{table} has personal columns {columns & PERSONAL_COLUMNS}")
+    wanted = _prints(con, "meta.model_state")
     counts: dict[str, int] = {}
     attached = False
     try:
+        if current.exists():
+            shutil.copyfile(current, temp)
         con.execute(f"ATTACH '{temp}' AS snapshot")
         attached = True
-        for table in published_tables(con):
-            columns = {
-                r[0]
-                for r in con.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                    "'marts' AND table_name = ? AND table_catalog = current_database()",
-                    [table],
-                ).fetchall()
-            }
-            if columns & PERSONAL_COLUMNS:
-                raise ValueError(f"marts.{table} has personal columns {columns & PERSONAL_COLUMNS}")
-            con.execute(f"CREATE TABLE snapshot.main.{table} AS SELECT * FROM marts.{table}")
+        held = _prints(con, "snapshot.main.snapshot_state") if current.exists() else {}
+        for table in tables:
+            have = held.get(table, {})
+            want = wanted.get(table, {})
+            _copy_months(con, table, have if want else {}, want)
             counts[table] = con.execute(f"SELECT count(*) FROM snapshot.main.{table}").fetchall()[
                 0
             ][0]
+        for (stale,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'snapshot' "
+            "AND schema_name = 'main' AND table_name NOT IN (SELECT unnest(?))",
+            [[*tables, "snapshot_info", "snapshot_state"]],
+        ).fetchall():
+            con.execute(f"DROP TABLE snapshot.main.{stale}")
         con.execute(
-            "CREATE TABLE snapshot.main.snapshot_info (key VARCHAR PRIMARY KEY, value VARCHAR)"
+            "CREATE OR REPLACE TABLE snapshot.main.snapshot_state "
+            "(model VARCHAR, month DATE, fingerprint VARCHAR)"
+        )
+        rows = [
+            (table, dt.date.fromisoformat(m) if m else None, fp)
+            for table in tables
+            for m, fp in wanted.get(table, {}).items()
+        ]
+        if rows:
+            con.executemany("INSERT INTO snapshot.main.snapshot_state VALUES (?, ?, ?)", rows)
+        con.execute(
+            "CREATE OR REPLACE TABLE snapshot.main.snapshot_info "
+            "(key VARCHAR PRIMARY KEY, value VARCHAR)"
         )
         info = snapshot_info(con, settings, built_at)
         con.executemany("INSERT INTO snapshot.main.snapshot_info VALUES (?, ?)", info)
@@ -161,7 +256,6 @@ def publish_snapshot(
         con.execute("DETACH snapshot")
         attached = False
         _fsync(temp)
-        current, previous = settings.snapshot_path, settings.previous_snapshot_path
         if current.exists():
             # keep the old snapshot as previous.duckdb without a moment with no current
             keep = serving / f"{_TEMP_PREFIX}previous-{uuid.uuid4().hex}.duckdb"

@@ -51,7 +51,10 @@ class Settings:
     siting_time_limit_s: float = 10.0
     source_crs: dict[str, str] = field(default_factory=dict)
     map_tiles_url: str | None = None
+    #: months the newest complete month may lag the current one before the dashboard warns
+    data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
+    lake_uri: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,11 +71,19 @@ class Settings:
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
             source_crs=_source_crs(),
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+            lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
+            data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
         )
 
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def lake_dir(self) -> Path:
+        """The raw layer (``WSI_LAKE_URI``, default ``<data>/lake``): one Parquet file per
+        landing file, read by both engines."""
+        return self.lake_uri or self.data_dir / "lake"
 
     @property
     def warehouse_path(self) -> Path:
@@ -101,6 +112,11 @@ class Settings:
     @property
     def users_path(self) -> Path:
         return self.data_dir / "users.json"
+
+    @property
+    def auth_state_path(self) -> Path:
+        """Sessions and failed-login counters (dashboards/auth/state.py): no backup needed."""
+        return self.data_dir / "auth.sqlite"
 
     @property
     def divisions_csv(self) -> Path:

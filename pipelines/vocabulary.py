@@ -211,6 +211,31 @@ SCOPE_LEVEL = Enumeration(
         Term("district", "区", "District"),
         Term("subdistrict", "街道(乡镇)", "Subdistrict"),
         Term("community", "社区", "Community"),
+        Term("station", "驿站", "Station"),
+    ),
+    fallback=None,
+)
+
+#: what produced a row of demand_forecast (docs/forecast.md): the pooled model, or the
+#: baseline published where the backtest found the model no better
+FORECAST_MODEL = Enumeration(
+    "forecast_model",
+    (
+        Term("pooled_weather", "汇总模型（含天气）", "Pooled model with weather"),
+        Term("pooled", "汇总模型（无天气数据）", "Pooled model (no weather data)"),
+        Term("seasonal_naive", "照搬去年同月（基准）", "Same month last year (baseline)"),
+        Term("last_value", "照搬上月（基准）", "Last month repeated (baseline)"),
+    ),
+    fallback=None,
+)
+
+#: where a forecast month's weather came from (forecast_weather.basis)
+WEATHER_BASIS = Enumeration(
+    "weather_basis",
+    (
+        Term("normal", "气候常年值", "Climate normal"),
+        Term("forecast", "天气预报文件", "Weather forecast file"),
+        Term("mixed", "部分天气预报、其余常年值", "Forecast file in part, normal for the rest"),
     ),
     fallback=None,
 )
@@ -231,5 +256,7 @@ ALL = {
         SCOPE_LEVEL,
         WARNING,
         WARNING_TYPE,
+        FORECAST_MODEL,
+        WEATHER_BASIS,
     )
 }

@@ -4,10 +4,12 @@ Who a viewer is and what they may see: :mod:`dashboards.viewer` (scope codes:
 :mod:`pipelines.scope`).
 
 - :mod:`.users`: the users file ``<data>/users.json`` (argon2id hashes).
-- :mod:`.throttle`: lockout after repeated failed logins.
-- :mod:`.web`: :func:`install_auth` (login, sessions, CSRF, headers) and
-  :func:`current_viewer` for callbacks.
-- :mod:`.cli`: ``python -m dashboards users add|remove|passwd|list|demo``.
+- :mod:`.state`: ``<data>/auth.sqlite``, the sign-in state every worker shares:
+  :mod:`.sessions` (server-side sessions) and :mod:`.throttle` (lockout after
+  repeated failed logins).
+- :mod:`.web`: :func:`install_auth` (login, sessions, CSRF) and :func:`current_viewer`
+  for callbacks; :mod:`.headers`: the security headers on every response.
+- :mod:`.cli`: ``python -m dashboards users add|remove|passwd|list|sessions|revoke|demo``.
 """
 
 from dashboards.auth.cli import register

@@ -4,11 +4,14 @@
     users remove USER
     users passwd USER [--password-stdin]
     users list
+    users sessions USER
+    users revoke USER [--session ID]
     users demo [--rotate]
 
 Without ``--password-stdin`` a password is asked for twice on a terminal (an empty
 answer generates one); when stdin is not a terminal one is generated. A generated
-password is printed once and stored only as its hash.
+password is printed once and stored only as its hash. ``passwd``, ``remove`` and
+``demo --rotate`` end the user's sessions at once, as ``revoke`` does.
 """
 
 from __future__ import annotations
@@ -16,9 +19,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import datetime
+from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
-from dashboards.auth.users import UserError, UserStore, generate_password
+from dashboards.auth.config import AuthConfig
+from dashboards.auth.sessions import SessionStore
+from dashboards.auth.state import StateDB
+from dashboards.auth.users import UserError, UserStore, generate_password, normalise_username
 from dashboards.viewer import ROLE_LABELS, ROLES
 from pipelines.scope import CITY_CODE, ScopeError, resolve_scope, scope_name
 
@@ -67,6 +76,13 @@ def add_arguments(users: argparse.ArgumentParser) -> None:
 
     commands.add_parser("list", help="list the accounts (no hashes)")
 
+    sessions = commands.add_parser("sessions", help="list an account's open sessions")
+    sessions.add_argument("username")
+
+    revoke = commands.add_parser("revoke", help="end an account's sessions now")
+    revoke.add_argument("username")
+    revoke.add_argument("--session", metavar="ID", help="only this one (an id from `sessions`)")
+
     demo = commands.add_parser("demo", help="create one demo account per role")
     demo.add_argument(
         "--rotate", action="store_true", help="give existing demo accounts new passwords"
@@ -81,6 +97,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     store = UserStore(settings.users_path)
+    sessions = session_store(settings.auth_state_path)
     try:
         if args.users_command == "add":
             scope = resolve_scope(args.role, args.scope, settings.divisions_csv)
@@ -92,19 +109,28 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
                 _print_password(out, user.username, password)
         elif args.users_command == "remove":
             store.remove(args.username)
-            print(f"removed {args.username.strip().lower()}", file=out)
+            name = normalise_username(args.username)
+            ended = sessions.revoke(name)
+            print(f"removed {name} ({_sessions_ended(ended)})", file=out)
         elif args.users_command == "passwd":
             if store.get(args.username) is None:
                 raise UserError(f"no user {args.username}")
             password, generated = _password(args, stdin)
             user = store.set_password(args.username, password)
-            print(f"password changed for {user.username}", file=out)
+            ended = sessions.revoke(user.username)
+            print(f"password changed for {user.username} ({_sessions_ended(ended)})", file=out)
             if generated:
                 _print_password(out, user.username, password)
         elif args.users_command == "list":
             _list(store, settings.divisions_csv, out)
+        elif args.users_command == "sessions":
+            _sessions(sessions, normalise_username(args.username), out)
+        elif args.users_command == "revoke":
+            name = normalise_username(args.username)
+            ended = sessions.revoke(name, args.session)
+            print(f"{name}: {_sessions_ended(ended)}", file=out)
         elif args.users_command == "demo":
-            _demo(store, rotate=args.rotate, out=out)
+            _demo(store, sessions, rotate=args.rotate, out=out)
     except (UserError, ScopeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -151,13 +177,55 @@ def _list(store: UserStore, divisions_csv, out: TextIO) -> None:
                 user.changed_at,
             )
         )
+    _print_table(rows, out)
+
+
+def session_store(path: Path) -> SessionStore:
+    """The sessions as the server sees them (lifetime and idle limit from the
+    environment, as the server reads them)."""
+    config = AuthConfig.from_env()
+    lifetime_s, idle_s = config.session_hours * 3600, config.session_idle_minutes * 60
+    return SessionStore(StateDB(path), lifetime_s, idle_s)
+
+
+def _sessions_ended(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'} ended"
+
+
+def _sessions(sessions: SessionStore, username: str, out: TextIO) -> None:
+    records = sessions.of_user(username)
+    if not records:
+        print(f"{username} has no open sessions", file=out)
+        return
+    rows = [("id", "signed in", "last seen", "ends", "address", "browser")]
+    for record in records:
+        rows.append(
+            (
+                record.short_id,
+                _local_time(record.created_at),
+                _local_time(record.last_seen),
+                _local_time(sessions.expires_at(record)),
+                record.ip,
+                record.user_agent[:60],
+            )
+        )
+    _print_table(rows, out)
+
+
+def _local_time(seconds: float) -> str:
+    """Unix seconds as Beijing time, the time the office reads."""
+    moment = datetime.fromtimestamp(seconds, ZoneInfo("Asia/Shanghai"))
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _print_table(rows: list[tuple[str, ...]], out: TextIO) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         print("  ".join(cells).rstrip(), file=out)
 
 
-def _demo(store: UserStore, rotate: bool, out: TextIO) -> None:
+def _demo(store: UserStore, sessions: SessionStore, rotate: bool, out: TextIO) -> None:
     existing = store.load()
     for username, role, scope, display in DEMO_USERS:
         label = " ".join(ROLE_LABELS[role])
@@ -167,7 +235,9 @@ def _demo(store: UserStore, rotate: bool, out: TextIO) -> None:
         password = generate_password()
         if username in existing:
             store.set_password(username, password)
-            print(f"demo user {username} ({label}): new password", file=out)
+            ended = sessions.revoke(username)
+            ended_text = _sessions_ended(ended)
+            print(f"demo user {username} ({label}): new password ({ended_text})", file=out)
         else:
             store.add(username, role, scope or CITY_CODE, password, display)
             print(f"demo user {username} ({label}): created", file=out)

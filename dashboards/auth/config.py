@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,9 @@ class AuthConfig:
     - ``WSI_SESSION_SECRET`` (at least 32 characters) signs the session cookies; by
       default a random key is generated once into ``<data>/.flask_secret``. Every
       worker of one deployment must share it.
-    - ``WSI_SESSION_HOURS`` (default 12) is how long a sign-in lasts.
+    - ``WSI_SESSION_HOURS`` (default 12) is how long a sign-in lasts at most.
+    - ``WSI_SESSION_IDLE_MINUTES`` (default 60) ends a session that long after its
+      last request.
     - ``WSI_COOKIE_SECURE``: ``auto`` (default: when the request came over https),
       ``on`` (behind a TLS-terminating proxy that does not say so) or ``off``.
     - ``WSI_PROXY_HOPS``: the number of reverse proxies in front that set
@@ -31,6 +34,7 @@ class AuthConfig:
 
     enabled: bool = True
     session_hours: float = 12.0
+    session_idle_minutes: float = 60.0
     cookie_secure: bool | None = None
     proxy_hops: int = 0
     session_secret: str | None = None
@@ -41,11 +45,23 @@ class AuthConfig:
         secure = env.get("WSI_COOKIE_SECURE", "auto").strip().lower()
         return cls(
             enabled=_flag("WSI_AUTH", env.get("WSI_AUTH", "on")),
-            session_hours=float(env.get("WSI_SESSION_HOURS", "").strip() or 12.0),
+            session_hours=_positive("WSI_SESSION_HOURS", env, 12.0),
+            session_idle_minutes=_positive("WSI_SESSION_IDLE_MINUTES", env, 60.0),
             cookie_secure=None if secure in ("", "auto") else _flag("WSI_COOKIE_SECURE", secure),
             proxy_hops=int(env.get("WSI_PROXY_HOPS", "").strip() or 0),
             session_secret=env.get("WSI_SESSION_SECRET") or None,
         )
+
+
+def _positive(name: str, env: Mapping[str, str], default: float) -> float:
+    text = env.get(name, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"{name}={text!r}: expected a positive number")
+    return value
 
 
 def _flag(name: str, value: str) -> bool:

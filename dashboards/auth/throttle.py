@@ -1,100 +1,161 @@
-"""Login throttling: exponential lockout after repeated failures, per key.
+"""Login throttling: an exponential lockout after repeated failures, the same for every
+worker and process on the machine.
 
-The login view keeps two throttles, one keyed by username and one by client IP
-address. After ``free_failures`` failures a key is locked for ``base_lockout_s``, and
-each further failure doubles the lockout up to ``max_lockout_s``; a key with no
-failure for ``forget_after_s`` starts afresh, and a successful login clears it.
-Attempts during a lockout are refused without checking the password, so they neither
-reveal whether a password is right nor extend the lockout.
+Each sign-in attempt is charged to two keys, the username and the client's address.
+After a key's free failures (5 for a username, 20 for an address: many staff may share
+one office NAT address) it is locked for ``base_lockout_s``, and each further failure
+doubles the lockout up to ``max_lockout_s``; a key with no failure for
+``forget_after_s`` starts afresh. Attempts during a lockout are refused without
+checking the password, so they neither reveal whether a password is right nor extend
+the lockout.
 
-The state lives in this process's memory: under gunicorn with N workers an attacker
-gets up to N times the attempts, and a restart forgets every counter. For this
-dashboard's audience (a union office's staff) that bounds guessing well enough; a
-shared store (a file or Redis) would be the step up if it is ever exposed widely.
+The counters live in the ``login_failures`` table of :mod:`.state`, so N gunicorn
+workers allow no more attempts than one, and a restart forgets nothing. An attempt is
+charged *before* its password is checked, in one write transaction with the lockout
+check: guesses sent in parallel, to one worker or several, cannot all pass the check
+before any of them counts. A right password then clears the username's count and
+refunds the address its charge.
 """
 
 from __future__ import annotations
 
-import threading
+import sqlite3
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from dashboards.auth.state import StateDB
+
+#: failures allowed per kind of key before a lockout starts
+FREE_FAILURES = MappingProxyType({"user": 5, "ip": 20})
+#: kinds of key that a right password clears (the others get their charge back)
+CLEARED_BY_SUCCESS = frozenset({"user"})
 
 
-@dataclass
-class _Entry:
-    failures: int
-    last_failure: float
-    locked_until: float
+def lockout_s(failures: int, free: int, base_s: float, max_s: float) -> float:
+    """The lockout that the ``failures``-th failure starts (0 while within ``free``)."""
+    excess = failures - free
+    return min(max_s, base_s * 2 ** min(excess - 1, 30)) if excess > 0 else 0.0
 
 
 class LoginThrottle:
-    """Counts failures per key and says how long a key must wait (thread-safe)."""
+    """Counts failures per key and says how long a key must wait (any process)."""
 
     def __init__(
         self,
-        free_failures: int = 5,
+        db: StateDB,
+        free_failures: Mapping[str, int] = FREE_FAILURES,
         base_lockout_s: float = 30.0,
         max_lockout_s: float = 900.0,
         forget_after_s: float = 3600.0,
         max_keys: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.free_failures = free_failures
+        self.db = db
+        self.free_failures = dict(free_failures)
         self.base_lockout_s = base_lockout_s
         self.max_lockout_s = max_lockout_s
         self.forget_after_s = forget_after_s
         self.max_keys = max_keys
-        self._clock = clock
-        self._entries: dict[str, _Entry] = {}
-        self._lock = threading.Lock()
+        self.clock = clock
 
-    def retry_after(self, key: str) -> float:
-        """Seconds until ``key`` may try again (0 when it may try now)."""
-        now = self._clock()
-        with self._lock:
-            entry = self._current(key, now)
-            return max(0.0, entry.locked_until - now) if entry else 0.0
+    def attempt(self, **keys: str) -> float:
+        """Charge one attempt to each key (``user="zhang.wei", ip="10.0.0.7"``).
 
-    def failure(self, key: str) -> float:
-        """Record a failed attempt; returns the lockout it starts (0 if none yet)."""
-        now = self._clock()
-        with self._lock:
-            entry = self._current(key, now)
-            if entry is None:
-                if len(self._entries) >= self.max_keys:
-                    self._prune(now)
-                entry = self._entries[key] = _Entry(0, now, now)
-            entry.failures += 1
-            entry.last_failure = now
-            excess = entry.failures - self.free_failures
-            lockout = (
-                min(self.max_lockout_s, self.base_lockout_s * 2 ** min(excess - 1, 30))
-                if excess > 0
-                else 0.0
+        Returns 0 when the attempt may go ahead (it now counts as a failure until
+        :meth:`succeeded` says otherwise), else the seconds to wait (nothing charged).
+        """
+        now = self.clock()
+        stored = self._stored_keys(keys)
+        with self.db.write() as con:
+            entries = {key: self._current(con, key, now) for key in stored}
+            wait = max((row[2] - now for row in entries.values() if row), default=0.0)
+            if wait > 0:
+                return wait
+            for key, kind in stored.items():
+                failures = (entries[key][0] if entries[key] else 0) + 1
+                lockout = lockout_s(
+                    failures, self.free_failures[kind], self.base_lockout_s, self.max_lockout_s
+                )
+                con.execute(
+                    "INSERT OR REPLACE INTO login_failures VALUES (?, ?, ?, ?)",
+                    (key, failures, now, now + lockout),
+                )
+            if any(row is None for row in entries.values()):
+                self._bound(con, now)
+        return 0.0
+
+    def succeeded(self, **keys: str) -> None:
+        """The attempt charged by :meth:`attempt` had the right password."""
+        now = self.clock()
+        with self.db.write() as con:
+            for key, kind in self._stored_keys(keys).items():
+                row = self._current(con, key, now)
+                if row is None:
+                    continue
+                failures = row[0] - 1
+                if kind in CLEARED_BY_SUCCESS or failures <= 0:
+                    con.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+                elif failures <= self.free_failures[kind]:
+                    # Back within the free failures: a lockout this charge started ends.
+                    con.execute(
+                        "UPDATE login_failures SET failures = ?, locked_until = ? WHERE key = ?",
+                        (failures, min(row[2], now), key),
+                    )
+                else:
+                    con.execute(
+                        "UPDATE login_failures SET failures = ? WHERE key = ?", (failures, key)
+                    )
+
+    def retry_after(self, **keys: str) -> float:
+        """Seconds until an attempt with these keys may be made (0: now)."""
+        now = self.clock()
+        waits = [0.0]
+        for key in self._stored_keys(keys):
+            rows = self.db.read(
+                "SELECT failures, last_failure, locked_until FROM login_failures WHERE key = ?",
+                (key,),
             )
-            entry.locked_until = now + lockout
-            return lockout
+            if rows and not self._expired(rows[0], now):
+                waits.append(rows[0][2] - now)
+        return max(waits)
 
-    def success(self, key: str) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
+    def _stored_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
+        unknown = set(keys) - set(self.free_failures)
+        if unknown:
+            raise ValueError(f"unknown throttle key kinds: {sorted(unknown)}")
+        return {f"{kind}:{value}": kind for kind, value in keys.items()}
 
-    def _current(self, key: str, now: float) -> _Entry | None:
-        entry = self._entries.get(key)
-        if entry is not None and self._expired(entry, now):
-            del self._entries[key]
+    def _current(self, con: sqlite3.Connection, key: str, now: float) -> tuple | None:
+        """(failures, last_failure, locked_until) of ``key``, None if it has none
+        (a row forgotten by now is deleted)."""
+        row = con.execute(
+            "SELECT failures, last_failure, locked_until FROM login_failures WHERE key = ?",
+            (key,),
+        ).fetchone()
+        if row is not None and self._expired(row, now):
+            con.execute("DELETE FROM login_failures WHERE key = ?", (key,))
             return None
-        return entry
+        return row
 
-    def _expired(self, entry: _Entry, now: float) -> bool:
-        return now >= entry.locked_until and now - entry.last_failure >= self.forget_after_s
+    def _expired(self, row: tuple, now: float) -> bool:
+        _, last_failure, locked_until = row
+        return now >= locked_until and now - last_failure >= self.forget_after_s
 
-    def _prune(self, now: float) -> None:
-        for key in [k for k, e in self._entries.items() if self._expired(e, now)]:
-            del self._entries[key]
-        # Still full (a flood of distinct keys): drop the oldest half rather than grow.
-        if len(self._entries) >= self.max_keys:
-            oldest = sorted(self._entries, key=lambda k: self._entries[k].last_failure)
-            for key in oldest[: len(oldest) // 2]:
-                del self._entries[key]
+    def _bound(self, con: sqlite3.Connection, now: float) -> None:
+        """Keep the table small under a flood of distinct keys: drop forgotten keys,
+        and if still full, the least recently failed half."""
+        (count,) = con.execute("SELECT count(*) FROM login_failures").fetchone()
+        if count <= self.max_keys:
+            return
+        con.execute(
+            "DELETE FROM login_failures WHERE locked_until <= ? AND last_failure <= ?",
+            (now, now - self.forget_after_s),
+        )
+        (count,) = con.execute("SELECT count(*) FROM login_failures").fetchone()
+        if count > self.max_keys:
+            con.execute(
+                "DELETE FROM login_failures WHERE key IN "
+                "(SELECT key FROM login_failures ORDER BY last_failure LIMIT ?)",
+                (count - self.max_keys // 2,),
+            )

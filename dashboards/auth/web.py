@@ -11,22 +11,22 @@
   any route added later, needs a session: pages redirect to ``/login``, other requests
   get ``401`` JSON. The check is on the matched endpoint, not a path prefix, so
   ``/_dash-component-suites/../_dash-layout`` gains nothing.
-- **Sessions** live in Flask's signed cookie (HttpOnly, SameSite=Lax, Secure over
-  https or when configured), carry the username, a stamp of the password hash, role
-  and scope, and the time of sign-in. Each request rereads the user from the users
-  file (cached by mtime): removing a user, changing a password, role or scope ends
-  their sessions at once; sessions also end after ``session_hours``. Logout clears
-  the cookie in that browser; a copy of the cookie stays valid until one of those,
-  the price of keeping no server-side session table.
+- **Sessions** are kept on the server (:mod:`.sessions`, in ``<data>/auth.sqlite``);
+  Flask's signed cookie (HttpOnly, SameSite=Lax, Secure over https or when
+  configured) carries only the session id and the CSRF token. Each request looks the
+  id up and rereads the user from the users file (cached by mtime): signing out,
+  ``users revoke``, removing a user or changing a password, role or scope ends a
+  session for every copy of its cookie at once; sessions also end after
+  ``session_hours`` and after ``session_idle_minutes`` without a request.
 - **CSRF.** The login form carries a token bound to the pre-login session. After
   sign-in every unsafe request (POST …) must send the session's token, in the
   ``X-CSRFToken`` header (the Dash renderer copies it from the ``_csrf_token`` cookie
   this module sets) or a ``csrf_token`` form field (the logout form).
-- **Throttling** of failed logins per username and per IP (see :mod:`.throttle`).
-- **Headers** on every response: a Content-Security-Policy (script hashes of Dash's
-  inline scripts, no ``unsafe-eval``), frame denial, nosniff, referrer policy, and
-  ``Cache-Control: no-store`` on dynamic responses so that figures do not linger in
-  the browser cache of a shared office computer.
+- **Throttling** of failed logins per username and per IP, shared by every worker
+  (:mod:`.throttle`).
+- **Headers** on every response (:mod:`.headers`).
+- **Public views**: a view decorated with :func:`public` needs no session (the health
+  check); it must show no data.
 
 :func:`current_viewer` gives callbacks and the data layer the signed-in viewer.
 """
@@ -36,10 +36,10 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
@@ -47,6 +47,9 @@ from flask.sessions import SecureCookieSessionInterface
 
 from dashboards.auth import pages
 from dashboards.auth.config import AuthConfig, load_or_create_secret
+from dashboards.auth.headers import SecurityHeaders
+from dashboards.auth.sessions import SessionStore
+from dashboards.auth.state import StateDB
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
 from dashboards.viewer import ROLE_LABELS, Viewer
@@ -61,7 +64,15 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "wsi_auth"
 SESSION_COOKIE_NAME = "wsi_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_FORM_LIMIT = 64 * 1024
 LOCAL_VIEWER = Viewer(username="local", display_name="本机 Local")
+View = TypeVar("View", bound=Callable)
+
+
+def public(view: View) -> View:
+    """Mark a Flask view as reachable without signing in. It must show no data."""
+    view.wsi_public = True  # type: ignore[attr-defined]
+    return view
 
 
 def current_viewer() -> Viewer:
@@ -98,10 +109,10 @@ class _Auth:
         self.csrf_cookie = app.config.csrf_token_name
         self.csrf_header = app.config.csrf_header_name
         self.store = UserStore(settings.users_path)
-        self.user_throttle = LoginThrottle(free_failures=5)
-        # Many staff may share one office NAT address: allow more before locking it.
-        self.ip_throttle = LoginThrottle(free_failures=20)
+        state = StateDB(settings.auth_state_path)
         self.lifetime_s = config.session_hours * 3600
+        self.sessions = SessionStore(state, self.lifetime_s, config.session_idle_minutes * 60)
+        self.throttle = LoginThrottle(state)
         self.login_endpoint = "wsi_auth_login"
         self.logout_endpoint = "wsi_auth_logout"
         self.public_endpoints = {
@@ -109,33 +120,36 @@ class _Auth:
             f"{self.prefix}_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
             f"{self.prefix}_favicon.ico",
         }
-        self.static_endpoints = self.public_endpoints - {self.login_endpoint}
-        self.extra_sources = _tile_sources(settings.map_tiles_url)
+        static = self.public_endpoints - {self.login_endpoint}
+        self.headers = SecurityHeaders(app, static, settings.map_tiles_url)
 
     # -- the session ---------------------------------------------------------------
     def session_user(self) -> User | None:
-        username, stamp, signed_in_at = (session.get(k) for k in ("user", "stamp", "at"))
-        if not (
-            isinstance(username, str)
-            and isinstance(stamp, str)
-            and isinstance(signed_in_at, int | float)
-        ):
+        """The signed-in user: the cookie's session is live on the server and the
+        user's password, role and scope are as they were at sign-in."""
+        session_id = session.get("sid")
+        if not isinstance(session_id, str):
             return None
-        age = time.time() - signed_in_at
-        if age > self.lifetime_s or age < -300:
+        record = self.sessions.check(session_id)
+        if record is None:
             return None
-        user = self.store.get(username)
-        if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+        user = self.store.get(record.username)
+        if user is None or not hmac.compare_digest(user.session_stamp, record.stamp):
+            self.sessions.end(session_id)
             return None
         return user
 
+    def is_public(self, endpoint: str | None) -> bool:
+        view = self.app.server.view_functions.get(endpoint) if endpoint else None
+        return endpoint in self.public_endpoints or getattr(view, "wsi_public", False)
+
     def guard(self) -> Response | None:
         endpoint = request.url_rule.endpoint if request.url_rule else None
-        if endpoint in self.public_endpoints:
+        if self.is_public(endpoint):
             return None
         user = self.session_user()
         if user is None:
-            if "user" in session:
+            if "sid" in session:
                 session.clear()
             return self.deny()
         g.wsi_user = user
@@ -161,6 +175,9 @@ class _Auth:
 
     # -- views ---------------------------------------------------------------------
     def login(self) -> Response:
+        # A sign-in form is small: refuse a big body (413) before it is read, since
+        # anyone may post here. (MAX_FORM_MEMORY_SIZE below covers multipart only.)
+        request.max_content_length = LOGIN_FORM_LIMIT
         next_url = _safe_next(request.values.get("next", ""), self.home)
         if request.method == "GET":
             if self.session_user() is not None:
@@ -173,10 +190,8 @@ class _Auth:
         username = request.form.get("username", "").strip().lower()[:64]
         password = request.form.get("password", "")[:1024]
         ip = request.remote_addr or "unknown"
-        wait = max(
-            self.user_throttle.retry_after(f"user:{username}"),
-            self.ip_throttle.retry_after(f"ip:{ip}"),
-        )
+        # Charged before the password is checked, so parallel guesses count too.
+        wait = self.throttle.attempt(user=username, ip=ip)
         if wait > 0:
             log.warning("login refused while locked out: user=%r ip=%s", username, ip)
             minutes = max(1, round(wait / 60))
@@ -186,20 +201,16 @@ class _Auth:
             return response
         user = self.store.authenticate(username, password) if username and password else None
         if user is None:
-            self.user_throttle.failure(f"user:{username}")
-            self.ip_throttle.failure(f"ip:{ip}")
             log.warning("failed login: user=%r ip=%s", username, ip)
             # 200, as a re-shown form: a 401 would need a WWW-Authenticate challenge.
             return self.login_page(next_url, pages.MESSAGES["wrong"], 200, username)
-        self.user_throttle.success(f"user:{username}")
+        self.throttle.succeeded(user=username, ip=ip)
+        session_id = self.sessions.create(
+            user.username, user.session_stamp, ip, request.headers.get("User-Agent", "")
+        )
         session.clear()  # a fresh session: nothing from before sign-in carries over
         session.permanent = True
-        session.update(
-            user=user.username,
-            stamp=user.session_stamp,
-            at=int(time.time()),
-            csrf=secrets.token_urlsafe(32),
-        )
+        session.update(sid=session_id, csrf=secrets.token_urlsafe(32))
         log.info(
             "login: user=%s role=%s scope=%s ip=%s", user.username, user.role, user.scope_code, ip
         )
@@ -208,6 +219,7 @@ class _Auth:
     def logout(self) -> Response:
         if request.method == "POST":
             log.info("logout: user=%s", g.wsi_user.username)
+            self.sessions.end(session["sid"])
             session.clear()
             response = self.login_page(self.home, pages.MESSAGES["signed_out"], 200)
             response.delete_cookie(self.csrf_cookie, path=self.home)
@@ -245,48 +257,6 @@ class _Auth:
                 samesite="Strict",
             )
         return response
-
-    def headers(self, response: Response) -> Response:
-        endpoint = request.url_rule.endpoint if request.url_rule else None
-        headers = response.headers
-        if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = self.csp()
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-        )
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if endpoint not in self.static_endpoints and "Cache-Control" not in headers:
-            headers["Cache-Control"] = "no-store"
-        return response
-
-    def csp(self) -> str:
-        # Dash's only executed inline scripts are its renderer bootstrap and inline
-        # clientside callbacks; csp_hashes() covers both, so no 'unsafe-inline' for
-        # scripts. Styles need 'unsafe-inline': plotly.js and dcc inject <style> rules.
-        # Maps (MapLibre in plotly) run their workers from blob: URLs.
-        scripts = " ".join(["'self'", *self.app.csp_hashes()])
-        extra = " ".join(self.extra_sources)
-        return "; ".join(
-            [
-                "default-src 'self'",
-                f"script-src {scripts}",
-                "style-src 'self' 'unsafe-inline'",
-                f"img-src 'self' data: blob: {extra}".strip(),
-                "font-src 'self' data:",
-                f"connect-src 'self' {extra}".strip(),
-                "worker-src 'self' blob:",
-                "child-src 'self' blob:",
-                "object-src 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            ]
-        )
 
 
 def install_auth(
@@ -328,10 +298,10 @@ def install_auth(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_PATH=auth.home,
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=auth.lifetime_s),
-        # The sign-in time in the cookie bounds a session; refreshing it would not.
+        # The server's session table bounds a session; the cookie need not be rewritten.
         SESSION_REFRESH_EACH_REQUEST=False,
-        # A login form is small; refuse big bodies before parsing them.
-        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        # A form field is small; refuse big ones before parsing them.
+        MAX_FORM_MEMORY_SIZE=LOGIN_FORM_LIMIT,
     )
     server.session_interface = _SessionInterface(config.cookie_secure)
     server.add_url_rule(
@@ -362,19 +332,6 @@ def _set_local_viewer() -> None:
 def csrf_token() -> str:
     """The signed-in session's CSRF token, for a form that POSTs (e.g. a logout button)."""
     return str(session.get("csrf", "")) if has_request_context() else ""
-
-
-def _tile_sources(url: str | None) -> list[str]:
-    """CSP sources for a configured basemap tile URL (``{s}`` subdomains as ``*``)."""
-    if not url:
-        return []
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return []
-    host = parts.netloc
-    if "{" in host:
-        host = "*." + host.split("}.", 1)[-1] if host.startswith("{") else host
-    return [f"{parts.scheme}://{host}"]
 
 
 def _safe_next(target: str, home: str) -> str:

@@ -14,6 +14,7 @@ One module per page area; pages call them through this package (``data.kpis(…)
 - :mod:`.overview` — freshness, pickers, key figures, trends, rankings;
 - :mod:`.coverage`, :mod:`.demand`, :mod:`.hotline`, :mod:`.membership`,
   :mod:`.stations`, :mod:`.quality`, :mod:`.siting` — one each per page;
+- :mod:`.forecast` — the demand page's 需求预测 section;
 - :mod:`.reports` — the monthly report files; :mod:`.downloads` — what each download
   button exports.
 """
@@ -28,6 +29,12 @@ from dashboards.data.demand import (
     worker_mix,
 )
 from dashboards.data.downloads import DOWNLOADS, download_table
+from dashboards.data.forecast import (
+    ScopeForecast,
+    forecast_stations,
+    forecast_table,
+    scope_forecast,
+)
 from dashboards.data.hotline import hotline_by_category, hotline_routing, unassigned_calls
 from dashboards.data.membership import cumulative_enrolment, drives_by_platform
 from dashboards.data.overview import (
@@ -73,4 +80,6 @@ __all__ = [
     "report_files", "scope_name", "scope_options", "seasons", "service_mix",
     "set_viewer_provider", "settings", "snapshot", "snapshot_info", "stations_in_month",
     "station_registry", "unassigned_calls", "worker_mix",
+    # 需求预测 Demand forecast
+    "ScopeForecast", "forecast_stations", "forecast_table", "scope_forecast",
 ]  # fmt: skip

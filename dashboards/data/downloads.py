@@ -13,6 +13,7 @@ import polars as pl
 
 from dashboards.data.coverage import coverage_at_radius
 from dashboards.data.demand import crowded_stations, demand_by_community
+from dashboards.data.forecast import forecast_table
 from dashboards.data.hotline import hotline_by_category, hotline_routing
 from dashboards.data.membership import drives_by_platform
 from dashboards.data.overview import kpi_trend, ranking
@@ -30,6 +31,7 @@ DOWNLOADS: dict[str, Callable[..., pl.DataFrame]] = {
     ),
     "demand": lambda v, scope, month, **_: demand_by_community(v, scope, month),
     "crowded_stations": lambda v, scope, month, **_: crowded_stations(v, scope, month, 1000),
+    "demand_forecast": lambda v, scope, **_: forecast_table(v, scope),
     "hotline_categories": lambda v, scope, month, **_: hotline_by_category(v, scope, month),
     "hotline_routing": lambda v, scope, month, **_: hotline_routing(v, scope, month),
     "drives": lambda v, scope, month, **_: drives_by_platform(v, scope, month),

@@ -48,7 +48,8 @@ def label(enumeration: str, code: str | None, lang: str | None = "zh") -> str:
 #: table columns holding codes of an enumeration of the vocabulary
 ENUM_COLUMNS = {"platform": "platform", "category": "category", "service": "service",
                 "worker_type": "worker_type", "station_type": "station_type",
-                "site_type": "site_type"}  # fmt: skip
+                "site_type": "site_type", "scope_level": "scope_level",
+                "model": "forecast_model", "basis": "weather_basis"}  # fmt: skip
 
 
 def label_codes(df: pl.DataFrame, lang: str | None = "zh") -> pl.DataFrame:
@@ -64,6 +65,13 @@ def label_codes(df: pl.DataFrame, lang: str | None = "zh") -> pl.DataFrame:
 
 def month_label(month: date, lang: str | None = "zh") -> str:
     return f"{month:%b %Y}" if lang == "en" else f"{month.year}年{month.month}月"
+
+
+def months_ahead(horizon: int, lang: str | None = "zh") -> str:
+    """ "1 month ahead", "2 months ahead" (提前 n 个月): a forecast's horizon."""
+    if horizon == 1:
+        return t("forecast.horizon_one", lang)
+    return t("forecast.horizon", lang, h=horizon)
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -96,6 +96,15 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "k": ("k", "k"),
     "proven_optimal": ("已证明最优", "Proven optimal"),
     "gap": ("最优性差距", "Optimality gap"),
+    # 需求预测 Demand forecast (issue 18): the forecast download
+    "scope_level": ("层级", "Level"),
+    "horizon": ("提前月数", "Months ahead"),
+    "p50": ("预测值", "Forecast"),
+    "p10": ("80%区间下限", "80% range, low"),
+    "p90": ("80%区间上限", "80% range, high"),
+    "p2_5": ("95%区间下限", "95% range, low"),
+    "p97_5": ("95%区间上限", "95% range, high"),
+    "model": ("预测方法", "Method"),
 }
 
 WEEKDAYS = {

@@ -126,4 +126,79 @@ HELP: dict[str, tuple[str, str]] = {
         "site without a cost (community centroids too) counts at the median estimated cost of "
         "the candidate sites. Sites are listed by marginal gain.",
     ),
+    # 需求预测 Demand forecast (issue 18), from docs/forecast.md
+    "forecast": (
+        "预测从最近一个完整月份起，给出今后 1–3 个月每个驿站的服务人次；社区、街道(乡镇)、区和全"
+        "市是其驿站"
+        "预测之和（自下而上，所以各级相加一致）。模型：log(人次 / 营业天数) = 驿站水平 + 月份季节"
+        "项 + "
+        "β × 天气。季节项和天气系数 β 由全部驿站共同估计（每个驿站只有约 24 个月的数据，单独估计"
+        "季节"
+        "并不可靠）；驿站水平按近期加权（半衰期 6 个月），跟得上驿站的增长或减少。天气是当月高温日"
+        "（最高气温 ≥35℃）、酷热日（≥37℃）、寒冷日（最高气温 <0℃）和降雨日（≥10 毫米）所占的比例。"
+        "营业天数来自驿站台账：月中开业或已登记停用的驿站按实际天数计。预测值是均值。80% 区间"
+        "（p10–p90）和 95% 区间（p2.5–p97.5）来自该层级回测误差的分布（小驿站和大驿站分档计算），"
+        "历史太短、无法回测时不给区间。某一层级、某一提前月数上模型没有胜过基准时，发布的是基准预"
+        "测，"
+        "“预测方法”一栏会写明。最近一个完整月份之后才开业的驿站还没有历史，不在预测之内。",
+        "The forecast starts from the last complete month and gives each station's visits for "
+        "the next 1–3 months; a community, subdistrict, district or the city is the sum of its "
+        "stations' forecasts (bottom-up, so the levels add up). The model: log(visits / open "
+        "days) = the station's level + a season term for the calendar month + β × weather. "
+        "The season and the weather effect β are estimated once from all stations together "
+        "(about 24 months per station are too few for a season of its own); each station's "
+        "level weights recent months more (half-life 6 months), so a growing or fading "
+        "station is followed. Weather is the share of the month's days that were hot (max "
+        "≥ 35 ℃), very hot (≥ 37 ℃), cold (max < 0 ℃) and rainy (≥ 10 mm). Open days come from "
+        "the station registry: a station opening mid-month, or with a recorded closure, counts "
+        "its actual days. The forecast is a mean. The 80 % range (p10–p90) and the 95 % range "
+        "(p2.5–p97.5) come from the spread of the level's backtest errors (small and large "
+        "stations separately); without a backtest (too little history) there is no range. "
+        "Where the model did not beat a baseline at a level and horizon, the baseline is "
+        "published instead, and the Method column says so. A station opening after the last "
+        "complete month has no history yet and is not forecast.",
+    ),
+    "forecast_backtest": (
+        "滚动起点回测：取最近 6 个月中每个之前至少有 12 个月数据的月份作为起点，只用起点及以前的"
+        "数据"
+        "重新拟合，预测之后 1–3 个月，并与实际比较（未来天气按常年值，与正式预测一样）。MASE = 平"
+        "均绝对"
+        "误差 ÷ 回测之前历史中“照搬去年同月”的平均绝对误差；三种方法用同一个分母，所以可以直接比"
+        "较："
+        "MASE 越低越好，0.5 就是误差为该分母的一半。两种基准：照搬去年同月（季节朴素法）和照搬上月"
+        "（末值法）。每一层级和提前月数选平均 MASE 最低的方法发布（相同时选模型）。覆盖率：实际值"
+        "落在"
+        "区间内的比例；检验每个起点时，区间只用其他起点的误差来定（留一法），不用它自己的。区和全"
+        "市只有"
+        "几十个或几个误差，覆盖率仅供参考。",
+        "A rolling-origin backtest: each of the last 6 months that has at least 12 months of "
+        "history before it is an origin; the model is refitted on the data up to the origin "
+        "only, forecasts 1–3 months ahead, and is compared with what happened (future weather "
+        "at the climate normal, as the live forecast assumes). MASE = mean absolute error ÷ "
+        "the mean absolute error of 'same month last year' over the history before the "
+        "backtest; all three methods share that divisor, so they compare directly: lower is "
+        "better, and 0.5 is half that typical error. The baselines: same month last year "
+        "(seasonal naive) and last month repeated (last value). For each level and horizon "
+        "the method with the lowest mean MASE is published (ties go to the model). Coverage: "
+        "the share of actual values inside the range; each origin is judged with a range "
+        "built from the other origins' errors only (leave one origin out). Districts and the "
+        "city have only dozens or a handful of errors: read their coverage as indicative.",
+    ),
+    "forecast_weather": (
+        "未来月份的天气按各区该月份的气候常年值：历年同月高温、酷热、寒冷、降雨日所占比例的平均（"
+        "该区"
+        "没有观测时用全市的）。天气数据只有两年时，常年值就是两个值的平均，较粗略，随着数据积累会"
+        "自动"
+        "改善。如果天气文件里已有未来日期的预报，就用预报的那些天，其余天数按常年值（“部分天气预"
+        "报”）；"
+        "实测数据到达后自动替换预报。没有任何天气文件时，模型不含天气项，按普通月份预测。",
+        "The weather of a forecast month is the district's climate normal for that calendar "
+        "month: the mean share of hot, very hot, cold and rainy days over the observed years "
+        "(the city's where the district has none). With two years of weather the normal is "
+        "the mean of two values: rough, and it improves as the history grows. When a weather "
+        "export holds rows for days still to come (a forecast), those days are used and the "
+        "normal fills the rest of the month ('forecast file in part'); the observations "
+        "replace them when they arrive. Without any weather file the model has no weather "
+        "term and forecasts an ordinary month.",
+    ),
 }

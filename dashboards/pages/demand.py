@@ -1,14 +1,17 @@
 """服务需求 Demand: visits, calls and enrolment per community (also per 1,000 workers),
-service and worker mix, weekday × hour, seasons and crowded stations."""
+service and worker mix, weekday × hour, seasons and crowded stations; and 需求预测, the
+forecast of the scope (or one of its stations) with its backtest and weather assumption,
+which does not depend on the month picked."""
 
 from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboards import data, figures
 from dashboards.components import (
+    T,
     context,
     download_bar,
     download_params,
@@ -20,6 +23,7 @@ from dashboards.components import (
     table_outputs,
     table_values,
 )  # fmt: skip
+from dashboards.components.forecast import backtest_words, forecast_summary, weather_words
 from dashboards.i18n import t
 from pipelines.scope import level_of
 
@@ -43,6 +47,7 @@ def layout(**_):
             section("demand.seasons", graph("demand-seasons"), help_key="seasons"),
             section("demand.crowded", graph("demand-crowded", 380),
                     download_bar("crowded_stations"), help_key="crowded", wide=True),
+            *_forecast_sections(),
         ],
         className="grid",
     )  # fmt: skip
@@ -99,3 +104,77 @@ def mix(lang, month, scope):
                      height=380),
         {"scope": scope, "month": month.isoformat()},
     )  # fmt: skip
+
+
+# --- 需求预测 Demand forecast ---------------------------------------------------------
+
+
+def _forecast_sections() -> list:
+    station = html.Label(
+        [T("forecast.station"),
+         dcc.Dropdown(id="demand-forecast-station", clearable=True, searchable=True,
+                      className="picker", style={"minWidth": "320px"})],
+        className="field",
+    )  # fmt: skip
+    return [
+        section("forecast.title", html.Div(id="demand-forecast-summary"),
+                graph("demand-forecast-fan", 380), download_bar("demand_forecast"),
+                help_key="forecast", wide=True, extra=station),
+        section("forecast.backtest", graph("demand-forecast-backtest", 340),
+                html.Div(id="demand-forecast-accuracy"), help_key="forecast_backtest"),
+        section("forecast.weather", graph("demand-forecast-weather", 300),
+                html.Div(id="demand-forecast-assumed"), help_key="forecast_weather"),
+    ]  # fmt: skip
+
+
+@callback(
+    Output("demand-forecast-station", "options"),
+    Output("demand-forecast-station", "value"),
+    Output("demand-forecast-station", "placeholder"),
+    Output("demand-forecast-station", "disabled"),
+    Input("lang", "data"),
+    Input("scope", "data"),
+    State("demand-forecast-station", "value"),
+)
+def forecast_stations(lang, scope, current):
+    """Stations of the scope with a forecast; at the city, one among thousands is not a
+    sensible pick: a district first."""
+    viewer, _, scope = context(None, scope)
+    if level_of(scope) == "city":
+        return [], None, t("forecast.pick_district", lang), True
+    stations = data.forecast_stations(viewer, scope)
+    options = [{"label": f"{name} · {sid}", "value": sid} for sid, name in stations.iter_rows()]
+    keep = current if current in set(stations["station_id"].to_list()) else None
+    return options, keep, t("forecast.all_stations", lang), False
+
+
+@callback(
+    Output("demand-forecast-summary", "children"),
+    Output("demand-forecast-fan", "figure"),
+    Output(download_params("demand_forecast"), "data"),
+    Output("demand-forecast-backtest", "figure"),
+    Output("demand-forecast-backtest", "style"),
+    Output("demand-forecast-accuracy", "children"),
+    Output("demand-forecast-weather", "figure"),
+    Output("demand-forecast-weather", "style"),
+    Output("demand-forecast-assumed", "children"),
+    Input("lang", "data"),
+    Input("scope", "data"),
+    Input("demand-forecast-station", "value"),
+)
+def forecast(lang, scope, station):
+    viewer, _, scope = context(None, scope)
+    view = data.scope_forecast(viewer, scope, station)
+    # without a backtest or weather the words say so; an empty chart would add nothing
+    hidden = {"display": "none"}
+    return (
+        forecast_summary(view, lang),
+        figures.forecast_fan(view.history, view.forecast, lang),
+        {"scope": scope},
+        figures.backtest_chart(view.level_backtest, lang),
+        hidden if view.level_backtest.is_empty() else {},
+        backtest_words(view, lang),
+        figures.weather_assumed(view.weather, lang),
+        hidden if view.weather.is_empty() else {},
+        weather_words(view, lang),
+    )

@@ -1,15 +1,18 @@
 """Dagster definitions for publishing: the ``serving_snapshot`` asset (the last step of
 the graph), the ``everything`` job and its monthly schedule.
 
-The publishing itself is a plain function, :func:`pipelines.serving.publish_snapshot`.
+The publishing itself is a plain function, :func:`pipelines.serving.publish_snapshot`;
+it runs when a mart's rows differ from what the snapshot holds, after the marts' blocking
+checks passed. Then the lake's parts no record names any more are removed.
 """
 
 import dagster as dg
 
-from pipelines.assets.warehouse import load_models
-from pipelines.serving import publish_snapshot
+from pipelines.assets.resources import WarehouseResource
+from pipelines.lake import Lake
+from pipelines.serving import publish_snapshot, unpublished
 from pipelines.settings import get_settings
-from pipelines.warehouse import WarehouseResource
+from pipelines.warehouse.models import load_models
 
 MART_KEYS = [dg.AssetKey(m.name) for m in load_models() if m.schema == "marts"]
 
@@ -17,18 +20,21 @@ MART_KEYS = [dg.AssetKey(m.name) for m in load_models() if m.schema == "marts"]
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[*MART_KEYS, dg.AssetKey("siting_plan"), dg.AssetKey("demand_forecast")],
+    deps=MART_KEYS,
     description="The read-only snapshot the dashboard, the report and outside tools read "
     "(<data>/serving/current.duckdb): every mart, no raw rows, nothing personal, "
-    "replaced atomically; the one before is kept as previous.duckdb.",
+    "replaced atomically, taking only the months that changed; the one before is kept "
+    "as previous.duckdb.",
 )
 def serving_snapshot(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     settings = get_settings()
     with warehouse.connect() as con:
-        counts = publish_snapshot(con, settings)
-    context.log.info("published %s tables to %s", len(counts), settings.snapshot_path)
+        due = unpublished(con, settings)
+        counts = publish_snapshot(con, settings) if due else {}
+    Lake(settings.lake_dir).collect_garbage()
+    context.log.info("published %s changed tables to %s", len(due), settings.snapshot_path)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.snapshot_path)),
@@ -54,6 +60,8 @@ monthly_refresh = dg.ScheduleDefinition(
     cron_schedule="0 6 1 * *",
     execution_timezone="Asia/Shanghai",
     description="On the 1st of every month at 06:00 Beijing time, after last month closed.",
+    # on from the start: the daemon of `make serve` or the systemd unit runs it unattended
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
 defs = dg.Definitions(assets=[serving_snapshot], jobs=[everything], schedules=[monthly_refresh])

@@ -75,6 +75,8 @@ monthly_report_job = dg.define_asset_job("monthly_report_job", selection=[monthl
     # an hour after the monthly refresh of the warehouse (pipelines/serving.py)
     cron_schedule="0 7 1 * *",
     execution_timezone="Asia/Shanghai",
+    # on from the start: the daemon of `make serve` or the systemd unit runs it unattended
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 def monthly_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """On the 1st, the brief of the month that has just ended."""

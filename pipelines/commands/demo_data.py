@@ -7,8 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.demo import SCALES, generate
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -17,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Write demo exports of all six sources into <out>/<source>/, replacing the "
         "files of the previous demo run (listed in <out>/demo_manifest.json) and nothing else.",
     )
-    parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+    parser.add_argument(
+        "--scale", default="demo", help="small, demo or large (pipelines/demo/scales.py)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--out", type=Path, default=None, help="folder (default: the landing folder)"
@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    from pipelines.demo import SCALES, generate
+
+    if args.scale not in SCALES:
+        print(f"unknown scale {args.scale!r}: one of {', '.join(SCALES)}", file=sys.stderr)
+        return 2
     manifest = generate(
         args.scale, args.seed, args.out, progress=lambda m: print(m, file=sys.stderr, flush=True)
     )

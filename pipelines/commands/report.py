@@ -15,10 +15,6 @@ import logging
 import sys
 from datetime import date
 
-from pipelines.report import ReportDataError, write_report
-from pipelines.report.data import latest_complete_month, parse_month, report_months
-from pipelines.report.pdf import PdfError
-from pipelines.serving import NoSnapshot, open_snapshot
 from pipelines.settings import get_settings
 
 
@@ -39,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _months(args: argparse.Namespace) -> list[date]:
+    from pipelines.report.data import latest_complete_month, parse_month, report_months
+    from pipelines.serving import open_snapshot
+
     if args.month:
         return [parse_month(args.month)]
     con = open_snapshot(get_settings().snapshot_path)
@@ -49,6 +48,11 @@ def _months(args: argparse.Namespace) -> list[date]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the report stack (duckdb, the renderer) loads here, not when the CLI starts
+    from pipelines.report import ReportDataError, write_report
+    from pipelines.report.pdf import PdfError
+    from pipelines.serving import NoSnapshot
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = get_settings()
     try:

@@ -1,15 +1,17 @@
-"""``python -m pipelines run``: materialize every non-partitioned asset in-process, then
-print what happened to each landing file.
+"""``python -m pipelines run``: one refresh (:func:`pipelines.refresh.refresh`) — the new
+and changed landing files into the lake, the months they touch rebuilt, the checks, the
+snapshot — in this process, then what happened to each landing file.
 
-The assets come from ``pipelines.definitions.defs`` (whatever the modules define), the
-Dagster instance from ``DAGSTER_HOME`` when set, else an ephemeral one. A rejected file
-is listed, not fatal: the exit code is non-zero only when the pipeline itself fails.
+The same steps the Dagster ``everything`` job runs asset by asset, without Dagster's run
+storage: the command starts in a fraction of a second and does nothing when nothing is
+new. A rejected file is listed, not fatal: the exit code is non-zero only when the
+refresh itself fails (a failed check leaves the snapshot as it was).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import logging
 import sys
 
 
@@ -19,12 +21,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--log-level",
         default="WARNING",
         choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-        help="Dagster's console log level (default: WARNING; the file summary always prints)",
+        help="the log level (default: WARNING; the file summary always prints)",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="processes reading landing files (default: the cores)"
     )
     parser.set_defaults(func=run)
 
 
-def _print_summary(warehouse_path: str, started: object) -> None:
+def _print_summary(warehouse_path: str, ingested: set[str]) -> None:
     import duckdb
 
     try:
@@ -35,56 +40,47 @@ def _print_summary(warehouse_path: str, started: object) -> None:
     try:
         rows = con.execute(
             """SELECT path, status, rows_read, rows_loaded, rows_quarantined, rows_superseded,
-                      message, ingested_at >= ? AS this_run
-               FROM meta.ingest_files ORDER BY source, path""",
-            [started],
+                      rows_skipped, message
+               FROM marts.ingest_files ORDER BY source, path"""
         ).fetchall()
     except duckdb.Error:
         rows = []
     finally:
         con.close()
-    print(f"{'file':<40} {'status':<9} {'read':>8} {'loaded':>8} {'quar.':>6} {'super.':>6}")
-    for path, status, read, loaded, quarantined, superseded, message, this_run in rows:
-        mark = "*" if this_run else " "
+    print(
+        f"{'file':<40} {'status':<9} {'read':>8} {'loaded':>8} {'quar.':>6} "
+        f"{'super.':>6} {'skip.':>5}"
+    )
+    for path, status, read, loaded, quarantined, superseded, skipped, message in rows:
+        mark = "*" if path in ingested else " "
         print(
-            f"{mark}{path:<39} {status:<9} {read:>8} {loaded:>8} {quarantined:>6} {superseded:>6}"
+            f"{mark}{path:<39} {status:<9} {read:>8} {loaded:>8} {quarantined:>6} "
+            f"{superseded:>6} {skipped:>5}"
         )
         if message:
             print(f"    {message}")
-    print("(* processed in this run)")
+    print("(* read in this run)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    import dagster as dg
-
-    from pipelines.definitions import defs
+    from pipelines.refresh import CheckFailed, refresh
     from pipelines.settings import get_settings
 
-    started = datetime.now(UTC).replace(tzinfo=None)
-    graph = defs.resolve_asset_graph()
-    keys = [
-        key
-        for key in graph.materializable_asset_keys
-        if graph.get(key).is_executable and graph.get(key).partitions_def is None
-    ]
-    job = defs.resolve_implicit_global_asset_job_def()
-    instance = (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
-    with instance:
-        result = job.execute_in_process(
-            instance=instance,
-            asset_selection=keys,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
-        )
-    _print_summary(str(get_settings().warehouse_path), started)
-    if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"pipeline failed at: {', '.join(failed)}", file=sys.stderr)
+    logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    try:
+        report = refresh(settings, workers=args.workers)
+    except CheckFailed as failure:
+        print(f"refresh stopped: {failure}", file=sys.stderr)
         return 1
+    if report.nothing_new:
+        print("nothing new: the snapshot is up to date")
+        return 0
+    _print_summary(str(settings.warehouse_path), {r.path for r in report.ingested})
+    rebuilt = ", ".join(f"{m} ({what})" for m, what in report.rebuilt.items())
+    print(f"rebuilt: {rebuilt or 'nothing'}")
+    if report.published is not None:
+        print(f"published {settings.snapshot_path}")
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items() if ":" not in k)
+    print(f"took: {timing}")
     return 0

@@ -1,11 +1,13 @@
 """Matching a community written in an export (a code, an official name or a short form)
 to the loaded communities, by the data contract's three steps; and a district (a name
-with or without 区/县, or a code) to the district code of the loaded communities."""
+with or without 区/县, or a code) to its district code."""
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
+from pathlib import Path
 
 MATCHED, UNMATCHED, AMBIGUOUS = "matched", "unmatched", "ambiguous"
 _CODE = re.compile(r"^\d{12}$")
@@ -77,10 +79,11 @@ def district_key(name: str) -> str:
 
 
 class DistrictMatcher:
-    """The districts of the loaded communities: a written district matches the one
-    district whose name (without 区/县) is the same, or whose code it is — the 12-digit
-    code of metrics.md or the 6-digit administrative code (GB/T 2260) weather services use.
-    A name that two districts share matches neither."""
+    """Districts by name and code: a written district matches the one district whose
+    name (without 区/县) is the same, or whose code it is — the 12-digit code of
+    metrics.md or the 6-digit administrative code (GB/T 2260) weather services use. A
+    name that two districts share matches neither. Built from (district name, any code
+    inside the district) pairs, e.g. the divisions reference's (:meth:`from_reference`)."""
 
     def __init__(self, communities: list[tuple[str, str]]) -> None:
         found: dict[str, set[str]] = defaultdict(set)
@@ -96,3 +99,11 @@ class DistrictMatcher:
         """The district's 12-digit code, or None."""
         written = re.sub(r"^(\d+)\.0*$", r"\1", written.strip())  # a code stored as a number
         return self._codes.get(written if written.isdigit() else district_key(written))
+
+    @classmethod
+    def from_reference(cls, csv_path: Path) -> DistrictMatcher:
+        """The districts of the committed divisions reference (``data/reference``)."""
+        with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+            return cls(
+                [(r["name"], r["code"]) for r in csv.DictReader(handle) if r["level"] == "district"]
+            )

@@ -1,15 +1,16 @@
-"""The ingestion engine: the landing files of a source into ``raw.<source>``, with the
-file registry (``meta.ingest_files``) and the quarantine (``meta.quarantine``).
+"""The ingestion engine: a landing file into the lake (:mod:`pipelines.lake`), by its
+source's spec — its rows that pass the value checks as one Parquet file, those that do
+not as another with their reasons, and its record.
 
-A file is the unit of work. Its rows are replaced in one transaction (delete the file's
-raw and quarantine rows, insert the new ones, settle duplicate keys, refresh every file's
-counts), so ``rows_read = rows_loaded + rows_quarantined + rows_superseded +
-rows_skipped`` holds per file after every commit. A file is skipped when its size and
-modification time, or else its content hash, are those registered. References (station
-ids, community names) are checked against what is loaded when the file is ingested: the
-Dagster assets load communities, then stations, then usage and hotline; a file already
-loaded is not checked again when the registry changes later (drop it in again to
-recheck it).
+A file is the unit of work and needs nothing but itself, its spec and the divisions
+reference: station ids, community names, repeated keys and which file's row wins are
+settled when the warehouse is built (``pipelines/warehouse/raw.py`` and
+``sql/staging``), so the order files arrive in never changes a figure and files are
+ingested in parallel (:func:`ingest`, one process per core). Per file,
+``rows_read = rows_valid + rows_invalid + rows_skipped``; the warehouse then splits the
+valid rows into loaded, superseded and quarantined (unknown references, duplicate ids).
+A file is skipped when its size and modification time, or else its content hash, are
+those of its record.
 """
 
 from __future__ import annotations
@@ -17,368 +18,231 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
 
-import duckdb
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from pipelines.ingest import privacy
-from pipelines.ingest.communities import CommunityMatcher, DistrictMatcher
+from pipelines.ingest import engine_version, landing_files, privacy
+from pipelines.ingest.communities import DistrictMatcher
 from pipelines.ingest.read import FileFacts, Unreadable, inspect_bytes, open_table
-from pipelines.ingest.specs import SPECS, SourceSpec, raw_table_ddl
-from pipelines.ingest.validate import Context, Tally, check_batch
+from pipelines.ingest.specs import SPECS, SourceSpec, raw_columns
+from pipelines.ingest.validate import QUARANTINE_SCHEMA, Context, Tally, check_batch
+from pipelines.lake import QUARANTINE, RAW, FileRecord, Lake
 from pipelines.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (".csv", ".xlsx", ".xls", ".txt", ".tsv", ".geojson")
 BATCH_ROWS = 500_000
-#: plain Arrow strings: polars' default string views cost a conversion on the way out
-ARROW = pl.CompatLevel.oldest()
-#: keys a file held before its rows were replaced (a temporary table)
-AFFECTED = "temp.affected_keys"
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "TINYINT": pa.int8(),
+}
 
 
-@dataclass
-class FileResult:
-    """What happened to one landing file in one run."""
-
-    path: str
-    source: str
-    status: str  # loaded | rejected | unchanged
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    rows_superseded: int = 0
-    message: str | None = None
-    notes: str | None = None
-    rows_skipped: int = 0  # totals and footer rows
+def raw_schema(spec: SourceSpec) -> pa.Schema:
+    """The Arrow schema of a source's raw Parquet files."""
+    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in raw_columns(spec)])
 
 
-def _utc(timestamp: float) -> datetime:
-    # file times are kept in UTC (naive): only their order matters ("modified last wins")
-    return datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None)
+QUARANTINE_ARROW = pa.schema(
+    [
+        (name, pa.int32() if kind == pl.Int32 else pa.string())
+        for name, kind in QUARANTINE_SCHEMA.items()
+    ]
+)
 
 
-def landing_files(settings: Settings, source: str) -> list[Path]:
-    """The files of a source's landing folder, in name order. Hidden files and Excel's
-    lock files (``~$…``) are not exports."""
-    folder = settings.landing_dir / source
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() in EXTENSIONS
-    )
-
-
-def _registered(con: duckdb.DuckDBPyConnection, path: str) -> tuple[str, datetime, int] | None:
-    """The registered (sha256, modification time, size) of a file, if any."""
-    rows = con.execute(
-        "SELECT sha256, file_mtime, file_size FROM meta.ingest_files WHERE path = ?", [path]
-    ).fetchall()
-    return rows[0] if rows else None
-
-
-@dataclass
-class References:
-    """What a source's rows are checked against (None: the source checks nothing)."""
-
-    communities: CommunityMatcher | None = None
-    districts: DistrictMatcher | None = None
-    stations: pl.Series | None = None
+def _now() -> str:
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 class SourceRun:
-    """What the files of one source run share: the pseudonymiser (the same people call
-    again month after month), the date styles its files were written in (tried first on
-    the next file), and the loaded stations and communities its rows are checked
-    against — read from the warehouse once, when a file first needs them, as ingesting
-    one source never changes the other sources' tables."""
+    """What the files of one source share in one process: the pseudonymiser (the same
+    people call again month after month), the date styles its files were written in
+    (tried first on the next file), the districts of the divisions reference."""
 
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, spec: SourceSpec, settings: Settings
-    ) -> None:
-        self.con, self.spec, self.settings = con, spec, settings
+    def __init__(self, spec: SourceSpec, settings: Settings, lake: Lake) -> None:
+        self.spec, self.settings, self.lake = spec, settings, lake
         self.pseudonyms = privacy.Pseudonymiser(privacy.load_key(settings))
         self.moment_styles: dict[str, list[str]] = {}
-        self._references: References | None = None
-
-    def references(self) -> References:
-        """The communities, districts and station ids this source checks against."""
-        if self._references is None:
-            spec, con = self.spec, self.con
-            refs = References()
-            if spec.community_column:
-                rows = con.execute(
-                    "SELECT community_code, community_name FROM raw.communities "
-                    "WHERE NOT _superseded"
-                ).fetchall()
-                refs.communities = CommunityMatcher(rows)
-            if spec.district_column:
-                rows = con.execute(
-                    "SELECT DISTINCT district, community_code FROM raw.communities "
-                    "WHERE NOT _superseded"
-                ).fetchall()
-                refs.districts = DistrictMatcher(rows)
-            if spec.station_column:
-                refs.stations = (
-                    con.sql("SELECT DISTINCT station_id FROM raw.stations WHERE NOT _superseded")
-                    .pl()
-                    .get_column("station_id")
-                )
-            self._references = refs
-        return self._references
+        self.districts = (
+            _districts(settings.divisions_csv) if spec.district_column is not None else None
+        )
 
     def context(self, path: str, mtime: float, facts: FileFacts) -> Context:
         """What checking the rows of one file needs to know."""
-        refs = self.references()
         return Context(
             spec=self.spec,
             path=path,
-            file_mtime=_utc(mtime),
+            file_mtime=datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None),
             crs=self.settings.crs_for(self.spec.name),
             excel=facts.kind in ("xlsx", "xls"),
             pseudonyms=self.pseudonyms,
-            communities=refs.communities,
-            districts=refs.districts,
-            stations=refs.stations,
+            districts=self.districts,
             moment_styles=self.moment_styles,
         )
 
 
-def _message(tally: Tally) -> str | None:
-    parts = []
-    if tally.reasons:
-        parts.append(
-            "quarantined: " + ", ".join(f"{n} {r}" for r, n in tally.reasons.most_common())
-        )
-    for column, unknown in tally.fallbacks.items():
+@cache
+def _districts(csv_path: Path) -> DistrictMatcher:
+    return DistrictMatcher.from_reference(csv_path)
+
+
+def message(
+    warnings: Iterable[str],
+    reasons: Counter,
+    fallbacks: dict[str, Counter],
+    communities: Counter | None = None,
+    duplicates: int = 0,
+) -> str | None:
+    """A file's message: what was not read, what was quarantined and why (most first),
+    unknown enumeration values loaded as ``other``, communities that matched none and
+    repeated ids. Ingestion says what the value checks found; the warehouse's
+    ``ingest_files`` says it again with what it settled."""
+    parts = list(warnings)
+    if reasons:
+        parts.append("quarantined: " + ", ".join(f"{n} {r}" for r, n in reasons.most_common()))
+    for column, unknown in fallbacks.items():
         examples = "、".join(f"'{v}'" for v, _ in unknown.most_common(3))
         parts.append(
             f"{column}: {sum(unknown.values())} unknown values loaded as other ({examples})"
         )
-    unmatched = {k: v for k, v in tally.communities.items() if k != "matched"}
+    unmatched = {k: v for k, v in (communities or {}).items() if k != "matched"}
     if unmatched:
-        parts.append(
-            "community: " + ", ".join(f"{n} {state}" for state, n in sorted(unmatched.items()))
-        )
+        parts.append("community: " + ", ".join(f"{n} {s}" for s, n in sorted(unmatched.items())))
+    if duplicates:
+        parts.append(f"{duplicates} duplicate_id")
     return "; ".join(parts) or None
 
 
-def _forget_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) -> None:
-    """Delete a file's raw and quarantine rows and its registry entry, remembering which
-    keys it held."""
-    if spec.key:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS "
-            f"SELECT DISTINCT {spec.key_sql}::VARCHAR AS key FROM raw.{spec.name} WHERE _path = ?",
-            [path],
-        )
-    con.execute(f"DELETE FROM raw.{spec.name} WHERE _path = ?", [path])
-    con.execute("DELETE FROM meta.quarantine WHERE path = ?", [path])
-    con.execute("DELETE FROM meta.ingest_files WHERE path = ?", [path])
-
-
-def _settle_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: str) -> None:
-    """Duplicate ids in the file just loaded, then which row of each key wins overall."""
-    table, key = f"raw.{spec.name}", spec.key_sql
-    if spec.duplicate_policy == "first":
-        repeats = f"""
-            SELECT * FROM {table} WHERE _path = $path
-            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _read_order) > 1"""
-        columns = ", ".join(c.name for c in spec.columns)
-        con.execute(
-            f"""INSERT INTO meta.quarantine
-                SELECT _path, $source, _row_number, $key, 'duplicate_id',
-                       to_json(struct_pack({columns}))::VARCHAR, _sheet
-                FROM ({repeats})""",
-            {"path": path, "source": spec.name, "key": "/".join(spec.key_columns)},
-        )
-        con.execute(
-            f"""DELETE FROM {table} WHERE _path = $path AND _read_order IN
-                (SELECT _read_order FROM ({repeats}))""",
-            {"path": path},
-        )
-    # the latest file wins; inside one file (policy "last") the latest row. Only keys
-    # this file held before or holds now can change hands.
-    con.execute(
-        f"INSERT INTO {AFFECTED} SELECT DISTINCT {key} FROM {table} WHERE _path = ?", [path]
-    )
-    con.execute(
-        f"""UPDATE {table} SET _superseded = ranked.rank > 1
-            FROM (SELECT _path AS p, _read_order AS r, row_number() OVER (
-                    PARTITION BY {key} ORDER BY _file_mtime DESC, _path DESC, _read_order DESC
-                  ) AS rank FROM {table} WHERE {key} IN (SELECT key FROM {AFFECTED})) AS ranked
-            WHERE _path = ranked.p AND _read_order = ranked.r
-              AND _superseded IS DISTINCT FROM (ranked.rank > 1)"""
-    )
-    # the other files' counts (this file is registered once its own are settled)
-    con.execute(
-        f"""UPDATE meta.ingest_files SET
-                rows_loaded = counts.loaded, rows_superseded = counts.superseded
-            FROM (SELECT _path, count(*) FILTER (NOT _superseded) AS loaded,
-                         count(*) FILTER (_superseded) AS superseded
-                  FROM {table} GROUP BY _path) AS counts
-            WHERE meta.ingest_files.path = counts._path"""
-    )
-
-
-def _settled(con: duckdb.DuckDBPyConnection, spec: SourceSpec, result: FileResult) -> FileResult:
-    """The file's counts as its rows now stand (after keys were settled), and the
-    duplicate ids found once the whole file was loaded added to its message."""
-    result.rows_loaded, result.rows_superseded = con.execute(
-        f"SELECT count(*) FILTER (NOT _superseded), count(*) FILTER (_superseded) "
-        f"FROM raw.{spec.name} WHERE _path = ?",
-        [result.path],
-    ).fetchall()[0]
-    result.rows_quarantined, repeats = con.execute(
-        "SELECT count(*), count(*) FILTER (reason = 'duplicate_id') FROM meta.quarantine "
-        "WHERE path = ?",
-        [result.path],
-    ).fetchall()[0]
-    if repeats:
-        result.message = "; ".join(filter(None, [result.message, f"{repeats} duplicate_id"]))
-    return result
-
-
-def _register(
-    con: duckdb.DuckDBPyConnection, result: FileResult, facts: FileFacts, stat: os.stat_result
-) -> None:
-    """The file's one registry entry, written once its counts are settled."""
-    entry = {
-        "path": result.path,
-        "source": result.source,
-        "sha256": facts.sha256,
-        "status": result.status,
-        "rows_read": result.rows_read,
-        "rows_loaded": result.rows_loaded,
-        "rows_quarantined": result.rows_quarantined,
-        "rows_superseded": result.rows_superseded,
-        "message": result.message,
-        "ingested_at": datetime.now(UTC).replace(tzinfo=None),
-        "file_mtime": _utc(stat.st_mtime),
-        "file_size": stat.st_size,
-        "notes": result.notes,
-        "rows_skipped": result.rows_skipped,
-    }
-    values = ", ".join(f"${name} AS {name}" for name in entry)
-    con.execute(f"INSERT INTO meta.ingest_files BY NAME SELECT {values}", entry)
-
-
-def _load(con: duckdb.DuckDBPyConnection, file: Path, facts: FileFacts, ctx: Context) -> FileResult:
-    """Read, check and insert one file's rows (inside the caller's transaction); the
-    result's counts are settled by the caller."""
-    spec = ctx.spec
-    with tempfile.TemporaryDirectory(prefix="wsi-ingest-") as workdir:
+def _write_parts(file: Path, facts: FileFacts, ctx: Context, run: SourceRun) -> FileRecord:
+    """Read and check one file, writing its raw and quarantine Parquet parts; the record
+    that names them (not yet committed)."""
+    spec, lake = ctx.spec, run.lake
+    name = lake.part_name(ctx.path, f"{facts.sha256[:16]}-{engine_version()[:8]}")
+    tally, months = Tally(), set()
+    valid = invalid = 0
+    with (
+        tempfile.TemporaryDirectory(prefix="wsi-ingest-") as workdir,
+        lake.writing(RAW, spec.name, name) as raw_path,
+        lake.writing(QUARANTINE, spec.name, name) as bad_path,
+        pq.ParquetWriter(raw_path, raw_schema(spec)) as raw_out,
+        pq.ParquetWriter(bad_path, QUARANTINE_ARROW) as bad_out,
+    ):
         table = open_table(file, spec, facts, Path(workdir), BATCH_ROWS)
-        tally = Tally()
         for batch in table.batches:
             clean, bad = check_batch(batch, table.header, table.header_cells, ctx, tally)
             if clean.height:
-                con.register("clean_batch", clean.to_arrow(compat_level=ARROW))
-                con.execute(f"INSERT INTO raw.{spec.name} BY NAME SELECT * FROM clean_batch")
-                con.unregister("clean_batch")
+                raw_out.write_table(clean.to_arrow().cast(raw_schema(spec)))
+                months.update(m.isoformat() for m in clean["_month"].drop_nulls().unique())
             if bad.height:
-                con.register("bad_batch", bad.to_arrow(compat_level=ARROW))
-                con.execute("INSERT INTO meta.quarantine BY NAME SELECT * FROM bad_batch")
-                con.unregister("bad_batch")
+                bad_out.write_table(bad.to_arrow().cast(QUARANTINE_ARROW))
+            valid, invalid = valid + clean.height, invalid + bad.height
     notes = list(table.notes)
     if table.header.unknown:
         notes.append("ignored columns: " + ", ".join(table.header.unknown))
-    return FileResult(
-        ctx.path,
-        spec.name,
-        "loaded",
-        tally.rows_read,
-        message="; ".join(filter(None, [*table.warnings, _message(tally)])) or None,
-        notes="; ".join(notes),
+    return FileRecord(
+        path=ctx.path,
+        source=spec.name,
+        sha256=facts.sha256,
+        status="loaded",
+        rows_read=tally.rows_read,
         rows_skipped=tally.rows_skipped,
+        rows_invalid=invalid,
+        message=message(table.warnings, tally.reasons, tally.fallbacks),
+        notes="; ".join(notes) or None,
+        months=tuple(sorted(months)),
+        raw_file=name,
+        quarantine_file=name,
+        reasons=dict(tally.reasons),
+        fallbacks={c: dict(v) for c, v in tally.fallbacks.items()},
+        warnings=tuple(table.warnings),
+        facts={"kind": facts.kind, "encoding": facts.encoding, "valid_rows": valid},
     )
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, file: Path, run: SourceRun) -> FileResult:
-    """Ingest one landing file unless its content is already registered."""
-    spec = run.spec
+def ingest_file(file: Path, run: SourceRun, uploaded_by: str | None = None) -> FileRecord | None:
+    """Ingest one landing file into the lake and commit its record; None when its
+    content is the one already recorded."""
+    spec, lake = run.spec, run.lake
     rel = file.relative_to(run.settings.landing_dir).as_posix()
     stat = file.stat()
-    known = _registered(con, rel)
-    # same size and modification time: the registered content (as make and rsync judge),
+    previous = known = lake.record(spec.name, rel)
+    if known and known.engine_version != engine_version():
+        known = None  # read by other code: read it again
+    # same size and modification time: the recorded content (as make and rsync judge),
     # which spares hashing every unchanged export on every run
-    if known and known[1:] == (_utc(stat.st_mtime), stat.st_size):
-        return FileResult(rel, spec.name, "unchanged")
+    if known and (known.file_mtime, known.file_size) == (stat.st_mtime, stat.st_size):
+        return None
     facts = inspect_bytes(file)
-    if known and known[0] == facts.sha256:
-        return FileResult(rel, spec.name, "unchanged")
+    if known and known.sha256 == facts.sha256:
+        lake.commit(replace(known, file_mtime=stat.st_mtime, file_size=stat.st_size))
+        return None
     ctx = run.context(rel, stat.st_mtime, facts)
-    con.begin()
     try:
-        _forget_rows(con, spec, rel)
-        try:
-            result = _load(con, file, facts, ctx)
-        except (Unreadable, pl.exceptions.PolarsError) as exc:
-            con.rollback()
-            con.begin()
-            _forget_rows(con, spec, rel)
-            if isinstance(exc, Unreadable):
-                reason, rows = exc.reason, exc.rows_read
-            else:
-                reason, rows = f"{file.name}: cannot be read ({exc})", 0
-            result = FileResult(rel, spec.name, "rejected", rows, message=reason)
-        if spec.key:
-            _settle_keys(con, spec, rel)
-        _register(con, _settled(con, spec, result), facts, stat)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    log.info(
-        "%s: %s, %d read, %d loaded, %d quarantined",
-        rel,
-        result.status,
-        result.rows_read,
-        result.rows_loaded,
-        result.rows_quarantined,
+        record = _write_parts(file, facts, ctx, run)
+    except (Unreadable, pl.exceptions.PolarsError) as exc:
+        if isinstance(exc, Unreadable):
+            reason, rows = exc.reason, exc.rows_read
+        else:
+            reason, rows = f"{file.name}: cannot be read ({exc})", 0
+        record = FileRecord(rel, spec.name, facts.sha256, "rejected", rows, message=reason)
+    record = replace(
+        record,
+        ingested_at=_now(),
+        file_mtime=stat.st_mtime,
+        file_size=stat.st_size,
+        uploaded_by=uploaded_by or (previous.uploaded_by if previous else None),
+        engine_version=engine_version(),
     )
-    return result
+    lake.commit(record)
+    log.info(
+        "%s: %s, %d read, %d invalid", rel, record.status, record.rows_read, record.rows_invalid
+    )
+    return record
 
 
-def _as_registered(con: duckdb.DuckDBPyConnection, results: list[FileResult]) -> list[FileResult]:
-    """The results with the counts the registry holds now: a later file of a keyed
-    source may have superseded rows of an earlier one in the same run."""
-    counts = {
-        path: (loaded, superseded)
-        for path, loaded, superseded in con.execute(
-            "SELECT path, rows_loaded, rows_superseded FROM meta.ingest_files WHERE path IN "
-            "(SELECT unnest($paths))",
-            {"paths": [r.path for r in results if r.status != "unchanged"]},
-        ).fetchall()
-    }
-    for result in results:
-        if result.path in counts:
-            result.rows_loaded, result.rows_superseded = counts[result.path]
-    return results
+def _ingest_files(source: str, files: list[str], settings: Settings) -> list[FileRecord]:
+    """One worker's share: some files of one source (a process of its own)."""
+    run = SourceRun(SPECS[source], settings, Lake(settings.lake_dir))
+    return [r for f in files if (r := ingest_file(Path(f), run)) is not None]
 
 
-def ingest_source(
-    con: duckdb.DuckDBPyConnection, source: str, settings: Settings | None = None
-) -> list[FileResult]:
-    """Ingest the new and changed files of one source's landing folder; the results carry
-    every processed file's counts as they stand at the end."""
+def ingest(
+    settings: Settings | None = None, sources: Iterable[str] | None = None, workers: int = 1
+) -> list[FileRecord]:
+    """Ingest the new and changed landing files of ``sources`` (all by default); with
+    ``workers`` > 1, files are read by that many processes at once. Returns the records
+    of the files ingested."""
     settings = settings or get_settings()
-    spec = SPECS[source]
-    con.execute(raw_table_ddl(spec))
-    # a checkpoint after every file's commit rewrites the growing table again and again;
-    # one at the end does the same work once (the WAL keeps every commit durable)
-    (threshold,) = con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()[0]
-    con.execute("SET checkpoint_threshold = '64GB'")
-    try:
-        run = SourceRun(con, spec, settings)
-        results = [ingest_file(con, file, run) for file in landing_files(settings, source)]
-        return _as_registered(con, results)
-    finally:
-        con.execute(f"SET checkpoint_threshold = '{threshold}'")
-        con.execute("CHECKPOINT")
+    jobs = [
+        (source, [str(f) for f in landing_files(settings, source)]) for source in (sources or SPECS)
+    ]
+    jobs = [(source, files) for source, files in jobs if files]
+    if workers <= 1 or sum(len(files) for _, files in jobs) <= 1:
+        return [r for source, files in jobs for r in _ingest_files(source, files, settings)]
+    # one task a file, biggest first, so that the long files do not all end up last
+    tasks = sorted(
+        ((source, f) for source, files in jobs for f in files),
+        key=lambda task: -os.path.getsize(task[1]),
+    )
+    # forkserver: workers forked from a clean process, never from this one's threads
+    # (Dagster's, DuckDB's), whose locks a fork would copy held
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+        futures = [pool.submit(_ingest_files, s, [f], settings) for s, f in tasks]
+        return sorted((r for f in futures for r in f.result()), key=lambda r: r.path)

@@ -77,24 +77,27 @@ class SourceSpec:
     one_of: tuple[tuple[str, ...], ...] = ()
     #: names of (lat, lon) columns validated and converted as coordinates
     coordinates: tuple[str, str] | None = None
-    #: column holding a community written as code or name, matched to communities
+    #: column holding a community written as code or name (with the other columns of its
+    #: one-of group), matched to the loaded communities when the warehouse is built
     community_column: str | None = None
-    #: what an unmatched community does: "quarantine" the row or keep it as unknown
-    unmatched_community: Literal["quarantine", "keep"] = "keep"
     description: str = ""
     extra_columns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     #: rules across columns, checked after every value parsed
     checks: tuple[RowCheck, ...] = ()
     #: (datetime column, boolean extra column) set true where only a date was written
     date_only_flag: tuple[str, str] | None = None
-    #: column holding a station id that must be in the loaded station registry
+    #: column holding a station id that must be in the station registry (checked when
+    #: the warehouse is built)
     station_column: str | None = None
     #: one of the exports of the data contract (False: optional extra data)
     export: bool = True
     #: column holding a district written as a name (朝阳区, 朝阳) or a code, matched to the
-    #: districts of the loaded communities into the extra column ``district_code``; a row
-    #: that matches none is quarantined (``unknown_district``)
+    #: districts of the divisions reference into the extra column ``district_code`` on
+    #: ingestion; a row that matches none is quarantined (``unknown_district``)
     district_column: str | None = None
+    #: the date or datetime column whose month a row falls in (event sources): the raw
+    #: layer stores it as ``_month``, so a month's rows are found without reading others
+    month_column: str | None = None
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -115,14 +118,6 @@ class SourceSpec:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
-
-    @property
-    def references(self) -> frozenset[str]:
-        """The sources this source's rows are checked against: they load first."""
-        return frozenset(
-            ({"communities"} if self.community_column or self.district_column else set())
-            | ({"stations"} if self.station_column else set())
-        )
 
 
 def _flags() -> tuple[Column, ...]:
@@ -189,7 +184,6 @@ STATIONS = SourceSpec(
     one_of=(("community_code", "community_name"),),
     coordinates=("lat", "lon"),
     community_column="community_code",
-    unmatched_community="quarantine",
     description="The station registry (驿站台账), one row per station as of the export.",
 )
 
@@ -208,6 +202,7 @@ USAGE = SourceSpec(
     extra_columns=(("is_tally", "BOOLEAN"),),
     date_only_flag=("occurred_at", "is_tally"),
     station_column="station_id",
+    month_column="occurred_at",
 )
 
 HOTLINE = SourceSpec(
@@ -228,10 +223,8 @@ HOTLINE = SourceSpec(
     key="call_id",
     duplicate_policy="last",
     community_column="community",
-    unmatched_community="keep",
+    month_column="received_at",
     description="Hotline tickets (热线工单), one row per call or message.",
-    # community_code: the community the free text matched (NULL when unmatched/ambiguous)
-    extra_columns=(("community_code", "VARCHAR"),),
     checks=(
         RowCheck(
             "missing_resolved_at",
@@ -262,6 +255,7 @@ DRIVES = SourceSpec(
         Column("enrolled", "int", ("入会人数", "新入会人数"), required=True),
     ),
     key="drive_id",
+    month_column="held_on",
     description="Membership drives (入会活动), one row per drive.",
     checks=(
         RowCheck(
@@ -303,6 +297,7 @@ WEATHER = SourceSpec(
     # written in two files are the same district
     key=("date", "district_code"),
     district_column="district",
+    month_column="date",
     description="Optional daily weather (气象观测) per district: temperature, rain, warnings.",
     extra_columns=(("district_code", "VARCHAR"),),
     checks=(
@@ -337,43 +332,40 @@ BOUNDARIES = SourceSpec(
 )
 
 
-def _in_load_order(specs: tuple[SourceSpec, ...]) -> dict[str, SourceSpec]:
-    """The specs keyed by name in declaration order, except that each comes after the
-    sources its rows are checked against."""
-    ordered: dict[str, SourceSpec] = {}
-    while len(ordered) < len(specs):
-        ready = [s for s in specs if s.name not in ordered and s.references <= ordered.keys()]
-        if not ready:
-            raise ValueError("the sources' references form a cycle")
-        ordered[ready[0].name] = ready[0]
-    return ordered
-
-
-#: every source the engine ingests, in load order: the one list of sources
-SPECS: dict[str, SourceSpec] = _in_load_order(
-    (COMMUNITIES, STATIONS, USAGE, HOTLINE, DRIVES, CANDIDATE_SITES, WEATHER, BOUNDARIES)
-)
+#: every source the engine ingests: the one list of sources
+SPECS: dict[str, SourceSpec] = {
+    spec.name: spec
+    for spec in (
+        COMMUNITIES,
+        STATIONS,
+        USAGE,
+        HOTLINE,
+        DRIVES,
+        CANDIDATE_SITES,
+        WEATHER,
+        BOUNDARIES,
+    )
+}
 #: the sources union offices export (docs/data-contract.md, "Sources")
 EXPORTS: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.export)
 
 
-#: bookkeeping columns every raw table carries
+#: bookkeeping columns every raw row carries
 BOOKKEEPING: tuple[tuple[str, str], ...] = (
-    ("_path", "VARCHAR NOT NULL"),  # the landing file, relative to <data>/landing
-    ("_row_number", "INTEGER NOT NULL"),  # the line a person sees in Excel / an editor
-    ("_file_mtime", "TIMESTAMP NOT NULL"),  # the file's modification time: later wins
-    ("_superseded", "BOOLEAN NOT NULL DEFAULT false"),  # a later row of the same key won
+    ("_path", "VARCHAR"),  # the landing file, relative to <data>/landing
+    ("_row_number", "INTEGER"),  # the line a person sees in Excel / an editor
     ("_sheet", "VARCHAR"),  # the workbook's sheet the row is on; NULL for a text file
     # the row's place in the file, sheet by sheet (sheet number × 2^20 + row number): a
     # row's identity within its file, as row numbers repeat from sheet to sheet
     ("_read_order", "BIGINT"),
+    ("_month", "DATE"),  # the first day of the row's month (event sources), else NULL
 )
 
 
-def raw_table_ddl(spec: SourceSpec, schema: str = "raw") -> str:
-    """CREATE TABLE statement of a source's raw table."""
-    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in spec.columns]
-    columns += [f"{name} {sql_type}" for name, sql_type in spec.extra_columns]
-    columns += [f"{name} {sql_type}" for name, sql_type in BOOKKEEPING]
-    body = ",\n    ".join(columns)
-    return f"CREATE TABLE IF NOT EXISTS {schema}.{spec.name} (\n    {body}\n)"
+def raw_columns(spec: SourceSpec) -> list[tuple[str, str]]:
+    """(name, SQL type) of a source's raw rows: its columns, extras and bookkeeping."""
+    return [
+        *((c.name, SQL_TYPES[c.type]) for c in spec.columns),
+        *spec.extra_columns,
+        *BOOKKEEPING,
+    ]

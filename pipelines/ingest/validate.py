@@ -3,10 +3,13 @@
 Everything is a polars expression over whole columns. Totals and footer rows (marked by
 the reader, see :mod:`pipelines.ingest.rows`) are counted and set aside. Each other row
 gets the first problem found, in the order: cells beyond the header, the columns in spec
-order (blank required value, unreadable value,
-value out of its range), coordinates, one-of groups, the spec's row checks, then
-references to stations, communities and districts. Duplicate keys are settled after the whole file
-is loaded (see :mod:`pipelines.ingest.engine`), because a repeat may sit in a later batch.
+order (blank required value, unreadable value, value out of its range), coordinates,
+one-of groups, the spec's row checks, then the district (matched to the divisions
+reference). These are the value checks: a row needs nothing but itself to pass them.
+What needs other files — station ids and community names against the loaded
+registries, repeated keys, which file's row wins — is settled when the warehouse is
+built (``pipelines/warehouse/raw.py`` and ``sql/staging``), so that the order files
+arrive in never changes a figure.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import polars as pl
 
 from pipelines import vocabulary as vocab
 from pipelines.ingest import coords, privacy, values
-from pipelines.ingest.communities import MATCHED, CommunityMatcher, DistrictMatcher
+from pipelines.ingest.communities import DistrictMatcher
 from pipelines.ingest.headers import HeaderMatch
 from pipelines.ingest.specs import BOOKKEEPING, Column, SourceSpec
 
@@ -34,6 +37,7 @@ REASONS = {
     "bad_enum": "a value outside a closed list (hotline status)",
     "bad_coordinates": "coordinates outside mainland China's bounding box",
     "swapped_coordinates": "latitude and longitude written the wrong way round",
+    # settled when the warehouse is built:
     "unknown_station": "a station id that is not in the station registry",
     "unknown_community": "a community that matches no loaded community (or several)",
     "duplicate_id": "the id repeats an earlier row of the same file",
@@ -44,7 +48,7 @@ REASONS = {
     # added by this engine:
     "bad_boolean": "a yes/no cell that is none of the accepted words",
     "bad_code": "a division code that is not 12 digits",
-    "unknown_district": "a district that matches no district of the loaded communities",
+    "unknown_district": "a district that matches no district of the divisions reference",
 }
 _SEP = "\t"
 QUARANTINE_SCHEMA = {
@@ -68,9 +72,8 @@ class Context:
     crs: str = "wgs84"
     excel: bool = False
     pseudonyms: privacy.Pseudonymiser | None = None
-    communities: CommunityMatcher | None = None
+    #: the divisions reference's districts, for a spec with a district column
     districts: DistrictMatcher | None = None
-    stations: pl.Series | None = None
     #: date column → the formats its earlier batches were written in (see parse_moments)
     moment_styles: dict[str, list[str]] = field(default_factory=dict)
 
@@ -85,8 +88,6 @@ class Tally:
     reasons: Counter = field(default_factory=Counter)
     #: column → unknown values loaded as the enumeration's fallback (value → count)
     fallbacks: dict[str, Counter] = field(default_factory=dict)
-    #: matched | unmatched | ambiguous → count
-    communities: Counter = field(default_factory=Counter)
 
 
 #: the reader's bookkeeping columns every checked row carries along
@@ -258,47 +259,15 @@ def check_batch(
         blank = pl.all_horizontal(pl.col(list(group)).is_null())
         later.append(_problem(blank, "/".join(group), "missing_value"))
     later += [_problem(check.fails(), check.column, check.reason) for check in spec.checks]
-    if spec.station_column and ctx.stations is not None:
-        unknown = ~pl.col(spec.station_column).is_in(ctx.stations.implode())
-        later.append(_problem(unknown, spec.station_column, "unknown_station"))
     typed = typed.with_columns(
         pl.coalesce("_problem", *later).alias("_problem") if later else pl.col("_problem")
     )
-    typed = _match_communities(typed, ctx, tally)
     typed = _match_districts(typed, ctx)
     is_clean = pl.col("_problem").is_null()
     clean, bad = typed.filter(is_clean), typed.filter(~is_clean)
     for reason in bad.get_column("_problem").str.split_exact(_SEP, 1).struct.field("field_1"):
         tally.reasons[reason] += 1
     return _clean_rows(clean, ctx), _quarantine_rows(bad, batch, header, header_cells, ctx)
-
-
-def _match_communities(typed: pl.DataFrame, ctx: Context, tally: Tally) -> pl.DataFrame:
-    spec = ctx.spec
-    if spec.community_column is None or ctx.communities is None:
-        return typed
-    group = next((g for g in spec.one_of if spec.community_column in g), (spec.community_column,))
-    written = typed.select(pl.coalesce(list(group))).to_series()
-    matches = {v: ctx.communities.match(v) for v in written.drop_nulls().unique().to_list()}
-    codes = written.replace_strict(
-        {v: m[0] for v, m in matches.items()}, default=None, return_dtype=pl.String
-    )
-    outcome = written.replace_strict(
-        {v: m[1] for v, m in matches.items()}, default=None, return_dtype=pl.String
-    )
-    clean_rows = typed.get_column("_problem").is_null()
-    target = "community_code"
-    if spec.unmatched_community == "quarantine":
-        unmatched = written.is_not_null() & (outcome != MATCHED)
-        problem = pl.when(unmatched).then(pl.lit(f"{spec.community_column}{_SEP}unknown_community"))
-        typed = typed.with_columns(
-            pl.coalesce(pl.col("_problem"), problem).alias("_problem"), codes.alias(target)
-        )
-    else:
-        typed = typed.with_columns(codes.alias(target))
-    for state, count in outcome.filter(clean_rows).drop_nulls().value_counts().iter_rows():
-        tally.communities[state] += count
-    return typed
 
 
 def _match_districts(typed: pl.DataFrame, ctx: Context) -> pl.DataFrame:
@@ -334,13 +303,17 @@ def _clean_rows(clean: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     if personal and clean.height:
         clean = clean.with_columns(ctx.pseudonyms(clean.get_column(c)) for c in personal)
     names = [c.name for c in spec.columns] + [name for name, _ in spec.extra_columns]
+    month = (
+        pl.col(spec.month_column).cast(pl.Date).dt.truncate("1mo")
+        if spec.month_column
+        else pl.lit(None, pl.Date)
+    )
     bookkeeping = {
         "_path": pl.lit(ctx.path),
         "_row_number": pl.col("_row_number").cast(pl.Int32),
-        "_file_mtime": pl.lit(ctx.file_mtime, pl.Datetime("us")),
-        "_superseded": pl.lit(False),
         "_sheet": pl.col("_sheet"),
         "_read_order": pl.col("_read_order"),
+        "_month": month,
     }
     assert list(bookkeeping) == [name for name, _ in BOOKKEEPING]
     return clean.select(*names, *[e.alias(n) for n, e in bookkeeping.items()])

@@ -6,6 +6,7 @@
 -- distance to the nearest active station (NULL when none is active).
 -- Demand: visits at the community's stations, calls matched to it, enrolled at the
 -- drives placed in it, each also per 1,000 outdoor workers (NULL when it has none).
+-- refresh: by month
 WITH within_r AS (
     SELECT
         sm.month,

@@ -2,6 +2,7 @@
 -- platform: drives held in m, sums of reached and enrolled. A drive counts in the scope
 -- it was placed in (stg_drives) and every scope above it (stg_scope_ancestors); unplaced
 -- drives in the city only.
+-- refresh: by month
 SELECT
     d.month,
     a.scope_level,

@@ -2,6 +2,7 @@
 -- in m, resolved of those, median_resolution_hours over those resolved (NULL when none).
 -- Every scope level (stg_scope_ancestors); calls with an unknown community count in the
 -- city rows only.
+-- refresh: by month
 SELECT
     h.month,
     a.scope_level,

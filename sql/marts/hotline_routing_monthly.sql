@@ -2,6 +2,7 @@
 -- calls received in m and resolved of those; calls not routed form the NULL group.
 -- Every scope level (stg_scope_ancestors); calls with an unknown community count in the
 -- city rows only.
+-- refresh: by month
 SELECT
     h.month,
     a.scope_level,

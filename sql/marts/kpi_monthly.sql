@@ -13,7 +13,7 @@
 --   median_resolution_hours over resolved calls received in m (median of an even count
 --   is the mean of the middle two); avg_satisfaction over calls that have one;
 --   backlog = calls received up to the end of m whose status is not resolved at the end
---   of m, read as: status not resolved, or resolved_at after the end of m.
+--   of m (stg_hotline_backlog).
 -- Drives: drives held in m, sums of reached and enrolled; enrollment_rate = enrolled /
 --   reached. Coverage at the default radius: outdoor_workers, covered_workers (sum over
 --   covered communities), coverage_rate = covered / outdoor, standard_coverage_rate the
@@ -21,6 +21,7 @@
 -- Counts over an empty set are 0; ratios, medians and means over an empty set are NULL.
 -- Month-on-month and year-on-year changes are not stored: the dashboard and the report
 -- derive them from these rows (metrics.md "Changes").
+-- refresh: by month
 WITH stations AS (
     SELECT
         sm.month,
@@ -62,21 +63,11 @@ hotline AS (
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM h.place_code
     GROUP BY h.month, a.scope_code
 ),
-open_calls AS (
-    -- a call stays in the backlog of every month from the one it was received in until
-    -- the month before the one it was resolved in (or to the end, when never resolved)
-    SELECT m.month, h.place_code, count(*) AS calls
-    FROM staging.stg_hotline AS h
-    JOIN staging.stg_months AS m
-        ON h.month <= m.month
-        AND (NOT h.is_resolved OR h.resolved_at >= m.month + INTERVAL 1 MONTH)
-    GROUP BY m.month, h.place_code
-),
 backlog AS (
-    SELECT o.month, a.scope_code, sum(o.calls) AS backlog
-    FROM open_calls AS o
-    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM o.place_code
-    GROUP BY o.month, a.scope_code
+    SELECT b.month, a.scope_code, sum(b.calls) AS backlog
+    FROM staging.stg_hotline_backlog AS b
+    JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM b.place_code
+    GROUP BY b.month, a.scope_code
 ),
 drives AS (
     SELECT

@@ -1,6 +1,8 @@
 -- Rejected rows (published): file, sheet (NULL for a text file), row number (as a person
--- sees it in Excel), column,
--- reason code and the original cells, so that an export can be fixed and dropped again.
+-- sees it in Excel), column, reason code and the row's values, so that an export can be
+-- fixed and dropped again. Rows the value checks refused carry their cells as written
+-- (meta.quarantine); repeated ids (raw.duplicates) and unknown references
+-- (stg_station_rejects, stg_usage_rejects) carry the row's values by column name.
 -- Nothing personal is published, not even pseudonyms: the cells of personal columns
 -- (worker_ref, caller_phone) are removed from raw_values under any header they may be
 -- written as (variable personal_headers, from the source specs), compared as headers
@@ -21,5 +23,17 @@ SELECT
                 '[\s　]', '', 'g'))
         )
     )))::VARCHAR END AS raw_values
-FROM meta.quarantine
+FROM (
+    SELECT path, source, row_number, column_name, reason, raw_values, sheet
+    FROM meta.quarantine
+    UNION ALL
+    SELECT path, source, row_number, column_name, reason, raw_values, sheet
+    FROM raw.duplicates
+    UNION ALL
+    SELECT path, source, row_number, column_name, reason, raw_values, sheet
+    FROM staging.stg_station_rejects
+    UNION ALL
+    SELECT path, source, row_number, column_name, reason, raw_values, sheet
+    FROM staging.stg_usage_rejects
+) AS q
 ORDER BY path, sheet NULLS FIRST, row_number, column_name

@@ -2,6 +2,7 @@
 -- "Usage"): active, meets_standard, accepted; visits at the station in the month;
 -- visits_per_seat_day = visits / (seats × days in m) where seats are known (crowding);
 -- unique_workers = distinct worker_ref at the station in the month.
+-- refresh: by month
 WITH usage AS (
     SELECT
         month,

@@ -2,6 +2,7 @@
 -- demand heatmap. Only rows with a time: daily tallies have no hour and are left out.
 -- Scope levels city / district / subdistrict (stg_scope_ancestors; a community is shown
 -- by its subdistrict); a row without a known place counts at city level only.
+-- refresh: by month
 WITH by_place AS (
     SELECT
         month,

@@ -5,6 +5,7 @@
 -- ice day); a rainy day 10 mm or more (moderate rain, 中雨, or heavier); a warning day any
 -- warning signal. days_observed < days_in_month: some days are missing (or, for a month
 -- still to come, only the days a forecast export gave).
+-- refresh: by month
 SELECT
     month,
     district_code,

@@ -14,4 +14,4 @@ SELECT
     est_cost,
     seats
 FROM raw.candidate_sites
-WHERE NOT _superseded
+WHERE _state = 'kept'

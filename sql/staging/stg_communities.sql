@@ -15,4 +15,4 @@ SELECT
     residents,
     coalesce(outdoor_workers, 0) AS outdoor_workers
 FROM raw.communities
-WHERE NOT _superseded
+WHERE _state = 'kept'

@@ -6,6 +6,7 @@
 -- subdistrict by name within that district (or city-wide when the district is unknown);
 -- a name that matches two places matches none. place_code is the most specific scope
 -- found (stg_scope_ancestors): unplaced drives have none and count at city level only.
+-- refresh: by month
 WITH drives AS (
     SELECT
         *,
@@ -13,7 +14,7 @@ WITH drives AS (
         regexp_replace(trim(subdistrict), '(街道办事处|地区办事处|办事处|街道|地区|镇|乡)$', '')
             AS subdistrict_key
     FROM raw.drives
-    WHERE NOT _superseded
+    WHERE _state = 'kept'
 ),
 districts AS (
     SELECT
@@ -65,7 +66,7 @@ placed AS (
 )
 SELECT
     p.drive_id,
-    date_trunc('month', p.held_on)::DATE AS month,
+    p._month AS month,
     p.held_on,
     p.district AS district_text,
     p.subdistrict AS subdistrict_text,

@@ -12,55 +12,54 @@ nearest_station_m).
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
-import pyarrow as pa
+import polars as pl
 
 from pipelines.planning.geo import nearest
+from pipelines.warehouse.models import Months, where
+
+REFRESH = "by month"
+SCHEMA = {
+    "month": pl.Date,
+    "community_code": pl.String,
+    "nearest_station_id": pl.String,
+    "nearest_station_m": pl.Float64,
+}
 
 
-def build(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    communities = con.execute(
-        "SELECT community_code, lat, lon FROM staging.stg_communities ORDER BY community_code"
-    ).fetchnumpy()
-    stations = con.execute(
-        """
-        SELECT sm.month, s.station_id, s.lat, s.lon
-        FROM staging.stg_station_months AS sm
-        JOIN staging.stg_stations AS s USING (station_id)
-        WHERE sm.active AND s.lat IS NOT NULL AND s.lon IS NOT NULL
-        ORDER BY sm.month, s.station_id
-        """
-    ).fetchnumpy()
+def inputs(months: Months | None) -> dict[str, str]:
+    return {
+        "communities": """
+            SELECT community_code, lat, lon FROM staging.stg_communities
+            ORDER BY community_code""",
+        "stations": f"""
+            SELECT sm.month, s.station_id, s.lat, s.lon
+            FROM staging.stg_station_months AS sm
+            JOIN staging.stg_stations AS s ON s.station_id = sm.station_id
+            WHERE sm.active AND s.lat IS NOT NULL AND s.lon IS NOT NULL
+              AND {where(months, "sm.month")}
+            ORDER BY sm.month, s.station_id""",
+    }
+
+
+def compute(frames: dict[str, pl.DataFrame], months: Months | None) -> pl.DataFrame:
+    communities, stations = frames["communities"], frames["stations"]
+    codes = communities["community_code"]
     parts = []
-    months = np.asarray(stations["month"])
-    ids = np.asarray(stations["station_id"], dtype=object)
-    lat, lon = np.asarray(stations["lat"]), np.asarray(stations["lon"])
-    codes = np.asarray(communities["community_code"], dtype=object)
-    for month in np.unique(months) if len(codes) else ():
-        in_month = months == month
-        j, dist = nearest(communities["lat"], communities["lon"], lat[in_month], lon[in_month])
+    for month, active in stations.partition_by("month", as_dict=True, maintain_order=True).items():
+        j, dist = nearest(
+            communities["lat"].to_numpy(), communities["lon"].to_numpy(),
+            active["lat"].to_numpy(), active["lon"].to_numpy(),
+        )  # fmt: skip
         parts.append(
-            pa.table(
+            pl.DataFrame(
                 {
-                    "month": pa.array(np.full(len(codes), month, dtype="datetime64[D]")),
-                    "community_code": pa.array(codes, pa.string()),
-                    "nearest_station_id": pa.array(ids[in_month][j], pa.string()),
-                    "nearest_station_m": pa.array(dist, pa.float64()),
-                }
+                    "month": [month[0]] * len(codes),
+                    "community_code": codes,
+                    "nearest_station_id": active["station_id"].gather(j),
+                    "nearest_station_m": np.asarray(dist, dtype=float),
+                },
+                schema=SCHEMA,
             )
         )
-    schema = pa.schema(
-        [
-            ("month", pa.date32()),
-            ("community_code", pa.string()),
-            ("nearest_station_id", pa.string()),
-            ("nearest_station_m", pa.float64()),
-        ]
-    )
-    result = pa.concat_tables([p.cast(schema) for p in parts]) if parts else schema.empty_table()
-    con.register("_nearest_station", result)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _nearest_station")
-    finally:
-        con.unregister("_nearest_station")
+    return pl.concat(parts) if parts and len(codes) else pl.DataFrame(schema=SCHEMA)

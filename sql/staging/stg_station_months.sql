@@ -2,6 +2,7 @@
 -- "Stations"): active when opened_on <= the last day of m and closed_on (the last day of
 -- service) is blank or >= the first day of m; accepted (已验收) when active and
 -- accepted_on <= the last day of m; meets_standard is the station's 七有 flag.
+-- refresh: by month
 SELECT
     m.month,
     m.days,

@@ -1,19 +1,21 @@
 -- Stations (驿站台账): the registry, one row per station, with its community's codes.
 -- A station meets the standard (七有达标) when all seven amenity flags are true
 -- (metrics.md "Stations"); missing_amenities counts the seven that are not.
--- raw.stations.community_code was a known community when the station loaded (ingestion
--- quarantines the rest); place_code is it while it still is (stg_scope_ancestors).
+-- The community is the one its code or name matches (stg_community_matches, the data
+-- contract's three steps); a station whose community matches none, or several, is
+-- quarantined (unknown_community, stg_station_rejects) and is not in the registry.
+-- place_code is its community (stg_scope_ancestors).
 SELECT
     s.station_id,
     s.station_name,
     s.station_type,
     s.host_org,
     s.address,
-    s.community_code,
+    c.community_code,
     c.community_name,
-    left(s.community_code, 9) || '000' AS subdistrict_code,
+    c.subdistrict_code,
     c.subdistrict,
-    left(s.community_code, 6) || '000000' AS district_code,
+    c.district_code,
     c.district,
     c.community_code AS place_code,
     s.lat,
@@ -43,5 +45,7 @@ SELECT
         + (NOT coalesce(s.has_first_aid, false))::INTEGER
         + (NOT coalesce(s.has_rain_gear, false))::INTEGER AS missing_amenities
 FROM raw.stations AS s
-LEFT JOIN staging.stg_communities AS c USING (community_code)
-WHERE NOT s._superseded
+JOIN staging.stg_community_matches AS m
+    ON m.written = coalesce(s.community_code, s.community_name) AND m.outcome = 'matched'
+JOIN staging.stg_communities AS c ON c.community_code = m.community_code
+WHERE s._state = 'kept'

@@ -2,6 +2,7 @@
 -- mix and the worker mix both read (metrics.md "Usage": service mix, worker mix), each
 -- then rolled up to every scope with stg_scope_ancestors. Rows without a worker type
 -- form the NULL worker_type group.
+-- refresh: by month
 SELECT month, place_code, service, worker_type, sum(visits) AS visits
 FROM staging.stg_usage
 GROUP BY month, place_code, service, worker_type

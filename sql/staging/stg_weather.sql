@@ -1,8 +1,9 @@
 -- Daily weather (气象观测), one row per district and day: the optional `weather` source
 -- with its district placed by code (the ingestion matched 朝阳区 / 朝阳 / 110105 to the
--- district code of the communities) and, where two exports gave the same day, the later
--- one (settled on ingestion). Rows dated after the last usage month are a forecast
+-- district code of the divisions reference) and, where two exports gave the same day,
+-- the later one (raw.weather's settled key). Rows dated after the last usage month are a forecast
 -- export; they are read the same way. No weather files: no rows, and nothing else changes.
+-- refresh: by month
 WITH names AS (
     SELECT district_code, min(district) AS district_name
     FROM staging.stg_communities
@@ -10,7 +11,7 @@ WITH names AS (
 )
 SELECT
     w.date,
-    date_trunc('month', w.date)::DATE AS month,
+    w._month AS month,
     w.district_code,
     n.district_name,
     w.temp_max,
@@ -20,4 +21,4 @@ SELECT
     w.warning_type
 FROM raw.weather AS w
 LEFT JOIN names AS n USING (district_code)
-WHERE NOT w._superseded
+WHERE w._state = 'kept'

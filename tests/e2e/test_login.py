@@ -99,6 +99,9 @@ def test_sign_in_see_the_overview_sign_out(server_url: str, browser: webdriver.C
     # the data-quality page is the city's: a district viewer's navigation leaves it out
     nav = browser.find_element(By.ID, "nav").text
     assert "月度概览" in nav and "数据质量" not in nav
+    # The synthetic data ends in March 2024, long before today: the banner says so.
+    wait.until(EC.visibility_of_element_located((By.ID, "stale-banner")))
+    assert "最新的完整月份是 2024年3月" in browser.find_element(By.ID, "stale-banner").text
 
     severe = [
         entry["message"]

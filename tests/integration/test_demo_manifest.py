@@ -8,14 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.demo import MANIFEST, generate
-from pipelines.ingest.engine import ingest_source
-from pipelines.ingest.specs import EXPORTS
 from pipelines.settings import get_settings
-from pipelines.warehouse import create_schema
+from tests.fixtures.lakehouse import build
 
 
 def test_the_pipeline_counts_what_the_manifest_records(
@@ -26,22 +23,19 @@ def test_the_pipeline_counts_what_the_manifest_records(
     settings = get_settings()
     generate("small", 5, settings.landing_dir)
     manifest = json.loads((settings.landing_dir / MANIFEST).read_text(encoding="utf-8"))
-    con = duckdb.connect()
-    create_schema(con)
-    for source in EXPORTS:
-        ingest_source(con, source, settings)
+    con = build(settings)
     habits = " ".join(entry["layout"] for entry in manifest["files"].values())
     for habit in ("xls,", "sep=;", "unquoted", "12h", "apostrophes", "group header", "totals"):
         assert habit in habits, habit
     for relative, entry in manifest["files"].items():
         status, read, loaded, quarantined, superseded, skipped = con.execute(
             """SELECT status, rows_read, rows_loaded, rows_quarantined, rows_superseded,
-                      rows_skipped FROM meta.ingest_files WHERE path = ?""",
+                      rows_skipped FROM marts.ingest_files WHERE path = ?""",
             [relative],
         ).fetchone()
         reasons = dict(
             con.execute(
-                "SELECT reason, count(*) FROM meta.quarantine WHERE path = ? GROUP BY 1",
+                "SELECT reason, count(*) FROM marts.quarantine WHERE path = ? GROUP BY 1",
                 [relative],
             ).fetchall()
         )

@@ -1,5 +1,5 @@
 """The whole graph on the ``small`` demo: every asset materialises, every asset check
-passes, the snapshot is published, and a second run changes no published value."""
+passes, the snapshot is published, and a second run rebuilds and publishes nothing."""
 
 from __future__ import annotations
 
@@ -63,6 +63,14 @@ def test_whole_graph_on_the_small_demo_is_repeatable(tmp_path, monkeypatch):
         assert rows == months * scopes
         assert scopes == con.execute("SELECT count(*) FROM scopes").fetchall()[0][0]
 
-    assert run_everything().success
+    # nothing new: no model owes anything, and the snapshot is not even rewritten
+    again = run_everything()
+    assert again.success
     assert published_values(settings.snapshot_path) == first
-    assert settings.previous_snapshot_path.exists()
+    assert not settings.previous_snapshot_path.exists()
+    rebuilt = {
+        e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata
+        for e in again.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION"
+    }
+    assert rebuilt["kpi_monthly"]["rebuilt"].value == "nothing owed"

@@ -13,10 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest.engine import ingest_source
-from pipelines.ingest.specs import SPECS
 from pipelines.settings import get_settings
-from pipelines.warehouse import create_schema
+from tests.fixtures.lakehouse import build
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_inputs"
 
@@ -303,9 +301,11 @@ MTIMES = {
 
 
 def ingest_case(
-    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool = False
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> duckdb.DuckDBPyConnection:
-    """Copy the reference and the case into a fresh landing folder and ingest all sources."""
+    """Copy the reference and the case into a fresh landing folder, ingest every file and
+    settle what the warehouse settles (keys, references): the file registry and the
+    quarantine as published, and ``loaded_<source>``: the rows each source loaded."""
     monkeypatch.setenv("WSI_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("WSI_PSEUDONYM_KEY", "test-key")
     for name, value in ENV.get(case, {}).items():
@@ -316,12 +316,7 @@ def ingest_case(
     for rel, mtime in MTIMES.items():
         if (landing / rel).exists():
             os.utime(landing / rel, (mtime, mtime))
-    settings = get_settings()
-    con = duckdb.connect(str(settings.warehouse_path) if on_disk else ":memory:")
-    create_schema(con)
-    for source in SPECS:
-        ingest_source(con, source, settings)
-    return con
+    return build(get_settings())
 
 
 def test_corpus_is_complete() -> None:
@@ -339,7 +334,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         row = con.execute(
             """SELECT status, rows_read, rows_loaded, rows_quarantined, rows_superseded, message,
                       rows_skipped
-               FROM meta.ingest_files WHERE path = ?""",
+               FROM marts.ingest_files WHERE path = ?""",
             [rel],
         ).fetchall()
         assert row, f"{rel} not registered"
@@ -349,7 +344,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         found = Counter(
             dict(
                 con.execute(
-                    "SELECT reason, count(*) FROM meta.quarantine WHERE path = ? GROUP BY reason",
+                    "SELECT reason, count(*) FROM marts.quarantine WHERE path = ? GROUP BY reason",
                     [rel],
                 ).fetchall()
             )
@@ -358,7 +353,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         if message:
             assert message in (row[5] or "")
     reference = con.execute(
-        "SELECT path, status, rows_loaded FROM meta.ingest_files WHERE path IN "
+        "SELECT path, status, rows_loaded FROM marts.ingest_files WHERE path IN "
         "('communities/communities.csv', 'stations/stations.csv') ORDER BY path"
     ).fetchall()
     assert reference == [
@@ -366,7 +361,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("stations/stations.csv", "loaded", 2),
     ]
     unbalanced = con.execute(
-        "SELECT path FROM meta.ingest_files WHERE status = 'loaded'"
+        "SELECT path FROM marts.ingest_files WHERE status = 'loaded'"
         " AND rows_read <> rows_loaded + rows_quarantined + rows_superseded + rows_skipped"
     ).fetchall()
     assert unbalanced == []
@@ -382,24 +377,24 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert _rows(
         con,
         "SELECT station_id, community_code, opened_on::VARCHAR, seats, has_toilet "
-        "FROM raw.stations WHERE _path LIKE '%xlsx' ORDER BY 1",
+        "FROM loaded_stations WHERE _path LIKE '%xlsx' ORDER BY 1",
     ) == [
         ("X1", "110111001001", "2023-05-06", 12, True),
         ("X2", "110111001002", "2023-07-16", 8, False),
         ("X3", "110111001001", "2023-05-06", 5, True),
     ]
-    assert _rows(con, "SELECT row_number, column_name FROM meta.quarantine") == [(7, "opened_on")]
+    assert _rows(con, "SELECT row_number, column_name FROM marts.quarantine") == [(7, "opened_on")]
 
     con = ingest_case("hyperlink_cells", tmp_path / "h", monkeypatch)
     assert _rows(
-        con, "SELECT site_id, site_name, est_cost FROM raw.candidate_sites ORDER BY 1"
+        con, "SELECT site_id, site_name, est_cost FROM loaded_candidate_sites ORDER BY 1"
     ) == [
         ("C1", "拱辰党群服务中心", 12.5),
         ("C2", "https://map.example/c2", 8.0),
     ]
 
     con = ingest_case("hotline_communities", tmp_path / "c", monkeypatch)
-    assert _rows(con, "SELECT call_id, community_code FROM raw.hotline ORDER BY 1") == [
+    assert _rows(con, "SELECT call_id, community_code FROM loaded_hotline ORDER BY 1") == [
         ("H1", "110111001001"),
         ("H2", "110111001002"),
         ("H3", None),
@@ -411,28 +406,28 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     con = ingest_case("hotline_last_row_wins", tmp_path / "l", monkeypatch)
     assert _rows(
         con,
-        "SELECT call_id, status, satisfaction FROM raw.hotline WHERE NOT _superseded ORDER BY 1",
+        "SELECT call_id, status, satisfaction FROM loaded_hotline ORDER BY 1",
     ) == [("H1", "resolved", 5), ("H2", "in_progress", None)]
 
     con = ingest_case("usage_tallies", tmp_path / "t", monkeypatch)
     assert _rows(
         con,
-        "SELECT sum(visits), count(*) FILTER (is_tally) FROM raw.usage "
+        "SELECT sum(visits), count(*) FILTER (is_tally) FROM loaded_usage "
         "WHERE _path = 'usage/tallies.csv'",
     ) == [(1251, 3)]
-    assert _rows(con, "SELECT row_number, reason FROM meta.quarantine ORDER BY 1") == [
+    assert _rows(con, "SELECT row_number, reason FROM marts.quarantine ORDER BY 1") == [
         (4, "out_of_range"),
         (5, "negative_value"),
     ]
 
     con = ingest_case("gcj02_stations", tmp_path / "g", monkeypatch)
-    ((lat, lon),) = _rows(con, "SELECT lat, lon FROM raw.stations WHERE station_id = 'K1'")
+    ((lat, lon),) = _rows(con, "SELECT lat, lon FROM loaded_stations WHERE station_id = 'K1'")
     assert lat == pytest.approx(39.908692, abs=2e-5) and lon == pytest.approx(116.397477, abs=2e-5)
 
     con = ingest_case("community_matching", tmp_path / "m", monkeypatch)
     assert _rows(
         con,
-        "SELECT station_id, community_code FROM raw.stations "
+        "SELECT station_id, community_code FROM loaded_stations "
         "WHERE _path = 'stations/names.csv' ORDER BY 1",
     ) == [
         ("K1", "110111001001"),
@@ -446,7 +441,7 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     con = ingest_case("enumerations", tmp_path / "e", monkeypatch)
     assert _rows(
         con,
-        "SELECT service, worker_type FROM raw.usage "
+        "SELECT service, worker_type FROM loaded_usage "
         "WHERE _path = 'usage/enums.csv' ORDER BY _row_number",
     ) == [("water", "food_delivery"), ("other", "courier"), ("other", "other")]
 
@@ -455,8 +450,8 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert _rows(
         con,
         "SELECT date::VARCHAR, district, district_code, temp_max, precipitation_mm, warning, "
-        "warning_type, replace(_path, 'weather/2024-07', '') FROM raw.weather "
-        "WHERE NOT _superseded ORDER BY date",
+        "warning_type, replace(_path, 'weather/2024-07', '') FROM loaded_weather "
+        "ORDER BY date",
     ) == [
         ("2024-07-01", "房山区", "110111000000", 35.8, 0.0, "yellow", "heat", "-corrected.csv"),
         ("2024-07-02", "房山区", "110111000000", 36.1, 12.5, None, None, "-corrected.csv"),
@@ -467,7 +462,7 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     ]  # fmt: skip
     assert _rows(
         con,
-        "SELECT row_number, column_name, reason FROM meta.quarantine "
+        "SELECT row_number, column_name, reason FROM marts.quarantine "
         "WHERE path = 'weather/2024-07.csv' ORDER BY row_number",
     ) == [
         (5, "date/district_code", "duplicate_id"),
@@ -482,22 +477,29 @@ def test_values_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_personal_data_never_in_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    con = ingest_case("personal_data", tmp_path, monkeypatch, on_disk=True)
+    con = ingest_case("personal_data", tmp_path, monkeypatch)
     refs = [
         r
         for (r,) in _rows(
             con,
-            "SELECT worker_ref FROM raw.usage "
+            "SELECT worker_ref FROM loaded_usage "
             "WHERE _path = 'usage/phones.csv' ORDER BY _row_number",
         )
     ]
     assert refs[0] == refs[1] != refs[2]  # +86 and dashes do not make another person
-    (raw_values,) = _rows(con, "SELECT raw_values FROM meta.quarantine")[0]
-    assert json.loads(raw_values)["手机号"] not in ("13700137000", None)
+    # the unknown station's row is quarantined with its values, the phone a pseudonym
+    (raw_values,) = _rows(con, "SELECT raw_values FROM staging.stg_usage_rejects")[0]
+    assert json.loads(raw_values)["worker_ref"] not in ("13700137000", None)
     con.close()
-    data = (tmp_path / "warehouse.duckdb").read_bytes()
-    for phone in (b"13800138000", b"13700137000", b"13900139000", b"0013-8000"):
-        assert phone not in data
+    # neither the warehouse nor any file of the lake (raw rows, rejected rows, records)
+    stored = [
+        tmp_path / "warehouse.duckdb",
+        *(p for p in (tmp_path / "lake").rglob("*") if p.is_file()),
+    ]
+    for path in stored:
+        data = path.read_bytes()
+        for phone in (b"13800138000", b"13700137000", b"13900139000", b"0013-8000"):
+            assert phone not in data, path
 
 
 def test_exports_part_two_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -506,20 +508,20 @@ def test_exports_part_two_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert _rows(
         con,
         "SELECT station_id, community_code, opened_on::VARCHAR, seats, has_toilet "
-        "FROM raw.stations WHERE _path LIKE '%xls' ORDER BY 1",
+        "FROM loaded_stations WHERE _path LIKE '%xls' ORDER BY 1",
     ) == [
         ("X1", "110111001001", "2023-05-06", 12, True),
         ("X2", "110111001002", "2023-07-16", 8, False),
         ("X3", "110111001001", "2023-05-06", 5, True),
     ]
     # row 1 empty, title on row 2, row 3 empty, header on row 4, X1–X4 on rows 5–8
-    assert _rows(con, "SELECT sheet, row_number, column_name FROM meta.quarantine") == [
+    assert _rows(con, "SELECT sheet, row_number, column_name FROM marts.quarantine") == [
         ("台账", 8, "opened_on")
     ]
 
     con = ingest_case("several_sheets", tmp_path / "sheets", monkeypatch)
     assert _rows(
-        con, "SELECT path, sheet, row_number, reason FROM meta.quarantine ORDER BY path"
+        con, "SELECT path, sheet, row_number, reason FROM marts.quarantine ORDER BY path"
     ) == [
         ("stations/分街道台账.xlsx", "西潞街道", 3, "duplicate_id"),
         # 6月: title on row 1, header on row 2, S404 the second row under it
@@ -527,7 +529,7 @@ def test_exports_part_two_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ]
     assert _rows(
         con,
-        "SELECT _sheet, station_id, service, visits, _row_number FROM raw.usage "
+        "SELECT _sheet, station_id, service, visits, _row_number FROM loaded_usage "
         "WHERE _path LIKE '%xlsx' ORDER BY _read_order",
     ) == [
         ("5月", "S001", "water", 1, 2),
@@ -535,63 +537,65 @@ def test_exports_part_two_as_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         ("6月", "S001", "water", 3, 3),
         ("6月", "S002", "charging", 1, 5),
     ]
-    assert _rows(con, "SELECT station_name FROM raw.stations WHERE station_id = 'K3'") == [("丙",)]
+    assert _rows(con, "SELECT station_name FROM loaded_stations WHERE station_id = 'K3'") == [
+        ("丙",)
+    ]
 
     con = ingest_case("two_row_header", tmp_path / "two", monkeypatch)
     assert _rows(
         con,
         "SELECT station_id, _row_number, has_water, has_charging, has_toilet, community_code "
-        "FROM raw.stations WHERE _path LIKE '%七有%' ORDER BY 1",
+        "FROM loaded_stations WHERE _path LIKE '%七有%' ORDER BY 1",
     ) == [
         ("K1", 4, True, False, True, "110111001001"),
         ("K2", 5, False, True, False, "110111001002"),
     ]
 
     con = ingest_case("blank_rows_keep_numbers", tmp_path / "blank", monkeypatch)
-    assert _rows(con, "SELECT path, sheet, row_number FROM meta.quarantine ORDER BY 1") == [
+    assert _rows(con, "SELECT path, sheet, row_number FROM marts.quarantine ORDER BY 1") == [
         ("usage/blank_rows.csv", None, 5),
         ("usage/blank_rows.xlsx", "台账", 5),
     ]
 
     con = ingest_case("sep_hint", tmp_path / "sep", monkeypatch)
     # Excel hides the sep= line: the header is its row 1, S404 its row 4
-    assert _rows(con, "SELECT row_number FROM meta.quarantine") == [(4,)]
+    assert _rows(con, "SELECT row_number FROM marts.quarantine") == [(4,)]
     assert _rows(
-        con, "SELECT station_id, visits FROM raw.usage WHERE _path LIKE 'usage/sep%' ORDER BY 2"
+        con, "SELECT station_id, visits FROM loaded_usage WHERE _path LIKE 'usage/sep%' ORDER BY 2"
     ) == [("S001", 1), ("S001", 1200), ("S002", 1500)]
 
     con = ingest_case("twelve_hour_times", tmp_path / "12h", monkeypatch)
     assert _rows(
         con,
         "SELECT call_id, strftime(received_at, '%H:%M'), strftime(resolved_at, '%H:%M') "
-        "FROM raw.hotline WHERE _path LIKE '%12%' ORDER BY 1",
+        "FROM loaded_hotline WHERE _path LIKE '%12%' ORDER BY 1",
     ) == [("H1", "15:20", "16:00"), ("H2", "09:05", "11:30")]
 
     con = ingest_case("leading_apostrophe", tmp_path / "apostrophe", monkeypatch)
     assert _rows(
         con,
-        "SELECT community_code, lat, lon, residents, outdoor_workers FROM raw.communities "
+        "SELECT community_code, lat, lon, residents, outdoor_workers FROM loaded_communities "
         "WHERE _path = 'communities/apostrophe.csv'",
     ) == [("110111005001", 39.7, 116.1, 1200, 12)]
 
     con = ingest_case("extra_cells", tmp_path / "extra", monkeypatch)
-    assert _rows(con, "SELECT path, row_number, column_name FROM meta.quarantine ORDER BY 1") == [
+    assert _rows(con, "SELECT path, row_number, column_name FROM marts.quarantine ORDER BY 1") == [
         ("drives/note.xlsx", 3, None),
         ("drives/shifted.csv", 3, None),
         ("hotline/shifted.csv", 2, None),
     ]
-    assert _rows(con, "SELECT drive_id, venue FROM raw.drives ORDER BY 1") == [
+    assert _rows(con, "SELECT drive_id, venue FROM loaded_drives ORDER BY 1") == [
         ("D1", "拱辰街道西侧"),
         ("D3", None),
         ("N1", None),
         ("N3", None),
     ]
     # the shift moved the phone number under 所属社区: it is pseudonymised there too
-    (raw_values,) = _rows(con, "SELECT raw_values FROM meta.quarantine WHERE path LIKE 'hot%'")[0]
+    (raw_values,) = _rows(con, "SELECT raw_values FROM marts.quarantine WHERE path LIKE 'hot%'")[0]
     assert "13800138000" not in raw_values and json.loads(raw_values)["所属社区"]
 
     con = ingest_case("quoted_line_breaks", tmp_path / "breaks", monkeypatch)
-    assert _rows(con, "SELECT row_number FROM meta.quarantine") == [(4,)]
+    assert _rows(con, "SELECT row_number FROM marts.quarantine") == [(4,)]
     assert _rows(
-        con, "SELECT address FROM raw.stations WHERE _path = 'stations/address.csv' ORDER BY 1"
+        con, "SELECT address FROM loaded_stations WHERE _path = 'stations/address.csv' ORDER BY 1"
     ) == [("一层\n二层\n三层",), ("拱辰街道\n行宫园小区1号",)]

@@ -14,12 +14,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.assets.forecast import TABLES as FORECAST_TABLES
-from pipelines.assets.warehouse import run_models
 from pipelines.forecast.run import BACKTEST_SCHEMA, DEMAND_SCHEMA, WEATHER_SCHEMA
+from pipelines.lake import FileRecord, Lake
+from pipelines.refresh import refresh
 from pipelines.serving import PERSONAL_COLUMNS, latest_complete_month, publish_snapshot
 from pipelines.settings import REPO_ROOT, Settings
-from pipelines.warehouse import create_schema
+from tests.fixtures.lakehouse import write_rows
+
+FORECAST_TABLES = ("demand_forecast", "forecast_backtest", "forecast_weather")
 
 BUILT_AT = dt.datetime(2024, 3, 1, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -36,55 +38,45 @@ def documented_columns() -> dict[str, list[str]]:
     return tables
 
 
-def small_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
-    create_schema(con)
-    con.execute(
-        """
-        INSERT INTO raw.communities (community_code, community_name, subdistrict, district,
-            lat, lon, residents, outdoor_workers, _path, _row_number, _file_mtime)
-        VALUES ('110101001001', '甲社区', '东华门街道', '东城区', 39.9, 116.4, 100, 50,
-            'communities/a.csv', 2, '2024-01-01')
-        """
-    )
-    con.execute(
-        """
-        INSERT INTO raw.stations (station_id, station_name, station_type, community_code,
-            lat, lon, opened_on, _path, _row_number, _file_mtime)
-        VALUES ('S1', '一号', 'warm_station', '110101001001', 39.905, 116.4, '2024-01-01',
-            'stations/a.csv', 2, '2024-01-01')
-        """
-    )
-    add_visits(con, 3, "2024-01-10 10:00")
-    con.execute(
-        """
-        INSERT INTO meta.ingest_files VALUES
-        ('usage/2024-01.csv', 'usage', 'feedbeef', 'loaded', 3, 3, 0, 0, NULL,
-         '2024-03-01 06:00', NULL, NULL, NULL, 0)
-        """
-    )
-    return con
+def small_world(settings: Settings) -> FileRecord:
+    """One community, one station, three January visits; the usage file's record."""
+    lake = Lake(settings.lake_dir)
+    write_rows(
+        lake,
+        "communities",
+        "communities/a.csv",
+        [dict(community_code="110101001001", community_name="甲社区", subdistrict="东华门街道",
+              district="东城区", lat=39.9, lon=116.4, residents=100, outdoor_workers=50)],
+    )  # fmt: skip
+    write_rows(
+        lake,
+        "stations",
+        "stations/a.csv",
+        [dict(station_id="S1", station_name="一号", station_type="warm_station",
+              community_code="110101001001", lat=39.905, lon=116.4,
+              opened_on=dt.date(2024, 1, 1))],
+    )  # fmt: skip
+    return add_visits(settings, 3, "2024-01-10 10:00", "usage/2024-01.csv")
 
 
-def add_visits(con: duckdb.DuckDBPyConnection, n: int, at: str) -> None:
-    for i in range(n):
-        con.execute(
-            """
-            INSERT INTO raw.usage (station_id, occurred_at, service, visits, worker_ref,
-                is_tally, _path, _row_number, _file_mtime)
-            VALUES ('S1', ?, 'water', 1, ?, false, 'usage/2024-01.csv', ?, '2024-01-01')
-            """,
-            [at, f"pseudonym-{i}", i + 2],
-        )
+def add_visits(settings: Settings, n: int, at: str, path: str) -> FileRecord:
+    """A usage export of ``n`` visits at ``at`` (a new landing file in the lake)."""
+    rows = [
+        dict(station_id="S1", occurred_at=dt.datetime.fromisoformat(at), service="water",
+             visits=1, worker_ref=hashlib.md5(f"{path}{i}".encode()).hexdigest(), is_tally=False)
+        for i in range(n)
+    ]  # fmt: skip
+    return write_rows(Lake(settings.lake_dir), "usage", path, rows)
 
 
 @pytest.fixture
 def published(tmp_path: Path):
     settings = Settings(data_dir=tmp_path, coverage_radius_m=1000.0)
-    con = small_warehouse(tmp_path / "warehouse.duckdb")
-    run_models(con, settings)
+    record = small_world(settings)
+    refresh(settings, publish=False)
+    con = duckdb.connect(str(settings.warehouse_path))
     publish_snapshot(con, settings, built_at=BUILT_AT)
-    yield con, settings
+    yield con, settings, record
     con.close()
 
 
@@ -96,7 +88,7 @@ def city_visits(path: Path) -> int:
 
 
 def test_snapshot_has_exactly_the_documented_tables_and_columns(published):
-    _, settings = published
+    _, settings, usage = published
     documented = documented_columns()
     with duckdb.connect(str(settings.snapshot_path), read_only=True) as snap:
         tables = {
@@ -107,10 +99,9 @@ def test_snapshot_has_exactly_the_documented_tables_and_columns(published):
             .fetchall()
         }  # fmt: skip
         info = dict(snap.execute("SELECT key, value FROM snapshot_info").fetchall())
-    # siting_plan and the forecast's tables are published when their assets have built
-    # them (the SQL models alone do not); their documented columns are the code's
-    built_by_assets = {"siting_plan", *FORECAST_TABLES}
-    assert set(tables) == set(documented) - built_by_assets
+    stored = {r.path: r.sha256 for r in Lake(settings.lake_dir).records()}
+    assert set(tables) == set(documented)
+    # the forecast's documented columns are the code's
     assert [documented[t] for t in FORECAST_TABLES] == [
         list(DEMAND_SCHEMA),
         list(BACKTEST_SCHEMA),
@@ -126,7 +117,9 @@ def test_snapshot_has_exactly_the_documented_tables_and_columns(published):
         "last_month": "2024-01-01",
         # the latest record is on 2024-01-10: January is not complete
         "latest_complete_month": "2023-12-01",
-        "source_file:usage/2024-01.csv": "feedbeef",
+        "source_file:communities/a.csv": stored["communities/a.csv"],
+        "source_file:stations/a.csv": stored["stations/a.csv"],
+        "source_file:usage/2024-01.csv": usage.sha256,
     }
     assert not any(p.name.startswith(".publishing-") for p in settings.serving_dir.iterdir())
 
@@ -140,13 +133,13 @@ def test_latest_complete_month():
 
 
 def test_replace_is_atomic_for_an_open_reader(published):
-    con, settings = published
+    con, settings, _ = published
     reader = duckdb.connect(str(settings.snapshot_path), read_only=True)
     assert reader.execute("SELECT sum(visits) FROM kpi_monthly WHERE scope_level = 'city'")\
         .fetchall() == [(3,)]  # fmt: skip
-    add_visits(con, 2, "2024-01-11 10:00")
-    run_models(con, settings)
-    publish_snapshot(con, settings)
+    con.close()  # the refresh writes the warehouse
+    add_visits(settings, 2, "2024-01-11 10:00", "usage/2024-01-b.csv")
+    refresh(settings)
     # the open reader keeps the file it opened
     assert reader.execute("SELECT sum(visits) FROM kpi_monthly WHERE scope_level = 'city'")\
         .fetchall() == [(3,)]  # fmt: skip
@@ -166,10 +159,12 @@ def test_replace_is_atomic_for_an_open_reader(published):
 
 
 def test_a_failed_publish_leaves_current_as_it_was(published, monkeypatch):
-    con, settings = published
+    con, settings, _ = published
     before = hashlib.sha256(settings.snapshot_path.read_bytes()).hexdigest()
-    add_visits(con, 2, "2024-01-11 10:00")
-    run_models(con, settings)
+    con.close()
+    add_visits(settings, 2, "2024-01-11 10:00", "usage/2024-01-b.csv")
+    refresh(settings, publish=False)
+    con = duckdb.connect(str(settings.warehouse_path))
 
     def fail(*args, **kwargs):
         raise RuntimeError("killed halfway")
@@ -185,10 +180,11 @@ def test_a_failed_publish_leaves_current_as_it_was(published, monkeypatch):
     monkeypatch.undo()
     publish_snapshot(con, settings)
     assert city_visits(settings.snapshot_path) == 5
+    con.close()
 
 
 def test_a_killed_publish_leaves_only_a_temp_file_that_the_next_run_removes(published):
-    con, settings = published
+    con, settings, _ = published
     stale = settings.serving_dir / ".publishing-dead.duckdb"
     stale.write_bytes(b"half a database")
     publish_snapshot(con, settings)

@@ -27,7 +27,13 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("WSI_DATA_DIR", str(tmp_path / "data"))
-    for name in ("WSI_AUTH", "WSI_SESSION_SECRET", "WSI_SESSION_HOURS", "WSI_COOKIE_SECURE"):
+    for name in (
+        "WSI_AUTH",
+        "WSI_SESSION_SECRET",
+        "WSI_SESSION_HOURS",
+        "WSI_SESSION_IDLE_MINUTES",
+        "WSI_COOKIE_SECURE",
+    ):
         monkeypatch.delenv(name, raising=False)
     (tmp_path / "data").mkdir()
     return get_settings()

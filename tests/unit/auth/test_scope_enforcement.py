@@ -255,3 +255,28 @@ def test_siting_plans_only_the_viewers_district(dashboard) -> None:
     assert "海淀" not in options
     csv_text = download(fangshan, "siting_plan", {"k": 1, "district": HAIDIAN})
     assert "翠微" not in csv_text
+
+
+# -- 需求预测 Demand forecast ----------------------------------------------------------
+def test_a_crafted_forecast_request_for_another_district_returns_the_viewers_own(dashboard):
+    fangshan = _client(dashboard, "fangshan")
+    answer = crafted(fangshan, "demand-forecast-summary.children",
+                     {"lang.data": "zh", "scope.data": HAIDIAN,
+                      "demand-forecast-station.value": "S004"})  # fmt: skip
+    # 房山: 28 visits in April (S001 20 + S002 8); 海淀 and its S004 would be 4
+    assert "房山区：根据截至" in answer and "约 28 人次" in answer
+    assert "海淀" not in answer and "翠微" not in answer
+    stations = crafted(fangshan, "demand-forecast-station.options",
+                       {"lang.data": "zh", "scope.data": HAIDIAN})  # fmt: skip
+    assert "S001" in stations and "S002" in stations and "S004" not in stations
+
+
+def test_a_crafted_forecast_download_for_another_district_holds_only_the_viewers(dashboard):
+    fangshan = _client(dashboard, "fangshan")
+    for scope in (HAIDIAN, "110000000000", "110108001004"):
+        text = download(fangshan, "demand_forecast", {"scope": scope})
+        assert "房山区" in text and "S001" in text
+        assert "海淀" not in text and "S004" not in text and "北京市" not in text
+    own = download(fangshan, "demand_forecast", {"scope": FANGSHAN})
+    # 房山, 拱辰, 梅花庄, 北关东路, S001, S002: 3 months each, and the heading
+    assert len(own.strip().splitlines()) == 6 * 3 + 1

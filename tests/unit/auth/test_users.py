@@ -151,3 +151,19 @@ def test_a_corrupt_file_fails_sign_in_loudly(settings: Settings) -> None:
         Path(settings.users_path).write_text(broken)
         with pytest.raises(UserError):
             UserStore(settings.users_path).get("wang")
+
+
+def test_an_unknown_username_costs_a_password_check_too(settings: Settings) -> None:
+    # So that the time a failed sign-in takes does not tell which usernames exist.
+    class CountingHasher(PasswordHasher):
+        checks = 0
+
+        def verify(self, hash: str, password: str) -> bool:
+            CountingHasher.checks += 1
+            return super().verify(hash, password)
+
+    store = UserStore(settings.users_path, CountingHasher(time_cost=1, memory_cost=1024))
+    store.add("wang", "subdistrict", "110111011000", PASSWORD)
+    assert store.authenticate("wang", "wrong-password-1") is None
+    assert store.authenticate("nobody", "wrong-password-1") is None
+    assert CountingHasher.checks == 2

@@ -11,7 +11,6 @@ import dash
 import pytest
 from flask.testing import FlaskClient
 
-from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import UserStore
 from dashboards.auth.web import AuthConfig, current_viewer, install_auth, load_or_create_secret
 from pipelines.settings import Settings
@@ -214,7 +213,7 @@ def test_each_session_has_its_own_csrf_token(app: dash.Dash) -> None:
 # -- throttling ------------------------------------------------------------------------
 class FakeClock:
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = time.time()
 
     def __call__(self) -> float:
         return self.now
@@ -222,8 +221,7 @@ class FakeClock:
 
 def test_repeated_failures_lock_the_username(app: dash.Dash, client: FlaskClient) -> None:
     clock = FakeClock()
-    auth = app.server.extensions["wsi_auth"]
-    auth.user_throttle = LoginThrottle(free_failures=5, base_lockout_s=30, clock=clock)
+    app.server.extensions["wsi_auth"].throttle.clock = clock
     for _ in range(6):
         assert login(client, "fangshan", "wrong-password-1").status_code == 200
     locked = login(client, "fangshan", PASSWORD)
@@ -238,8 +236,7 @@ def test_repeated_failures_lock_the_username(app: dash.Dash, client: FlaskClient
 
 def test_failures_across_usernames_lock_the_address(app: dash.Dash, client: FlaskClient) -> None:
     clock = FakeClock()
-    auth = app.server.extensions["wsi_auth"]
-    auth.ip_throttle = LoginThrottle(free_failures=20, base_lockout_s=30, clock=clock)
+    app.server.extensions["wsi_auth"].throttle.clock = clock
     for n in range(21):
         assert login(client, f"guess{n}", "wrong-password-1").status_code == 200
     assert login(client, "city1").status_code == 429
@@ -313,10 +310,15 @@ def test_removing_a_user_ends_their_sessions(client: FlaskClient, store: UserSto
     assert client.get("/_dash-layout").status_code == 401
 
 
-def test_sessions_end_after_their_lifetime(client: FlaskClient) -> None:
+def test_sessions_end_after_their_lifetime(app: dash.Dash, client: FlaskClient) -> None:
+    clock = FakeClock()
+    app.server.extensions["wsi_auth"].sessions.clock = clock
     _signed_in(client)
-    with client.session_transaction() as session:
-        session["at"] = time.time() - 13 * 3600
+    # Used every 50 minutes (never idle for the 60-minute limit) until the 12 hours end.
+    for _ in range(14):
+        clock.now += 50 * 60
+        assert client.get("/_dash-layout").status_code == 200
+    clock.now += 50 * 60  # 15 × 50 min = 12.5 h after sign-in
     assert client.get("/_dash-layout").status_code == 401
 
 
@@ -391,9 +393,16 @@ def test_turned_off_everyone_is_a_local_city_viewer(settings: Settings, tmp_path
 def test_auth_config_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WSI_AUTH", "off")
     monkeypatch.setenv("WSI_SESSION_HOURS", "2")
+    monkeypatch.setenv("WSI_SESSION_IDLE_MINUTES", "15")
     monkeypatch.setenv("WSI_COOKIE_SECURE", "on")
     config = AuthConfig.from_env()
     assert (config.enabled, config.session_hours, config.cookie_secure) == (False, 2.0, True)
+    assert config.session_idle_minutes == 15.0
+    for name, value in [("WSI_SESSION_IDLE_MINUTES", "0"), ("WSI_SESSION_HOURS", "soon")]:
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ValueError, match=name):
+            AuthConfig.from_env()
+        monkeypatch.delenv(name)
     monkeypatch.setenv("WSI_AUTH", "maybe")
     with pytest.raises(ValueError, match="WSI_AUTH"):
         AuthConfig.from_env()
@@ -431,7 +440,7 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(
 ) -> None:
     app = build_app(settings, tmp_path, AuthConfig(proxy_hops=hops))
     auth = app.server.extensions["wsi_auth"]
-    auth.ip_throttle = LoginThrottle(free_failures=1, base_lockout_s=30, clock=FakeClock())
+    auth.throttle.free_failures["ip"] = 1
     client = app.server.test_client()
     for forwarded in ("203.0.113.1", "203.0.113.2"):
         client.post(
@@ -440,5 +449,11 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(
             headers={"X-Forwarded-For": forwarded},
         )
     # Two failures from one address lock it; from two (trusted) addresses they do not.
-    locked = auth.ip_throttle.retry_after("ip:127.0.0.1") > 0
+    locked = auth.throttle.retry_after(ip="127.0.0.1") > 0
     assert locked is not separate
+
+
+def test_a_huge_login_form_is_refused_before_parsing(client: FlaskClient) -> None:
+    token = login_token(client)
+    data = {"username": "fangshan", "password": "x" * (100 * 1024), "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 413

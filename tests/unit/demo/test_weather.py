@@ -7,15 +7,13 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import polars as pl
 import pytest
 
 from pipelines.demo import generate, usage, weather
-from pipelines.ingest.engine import ingest_source
 from pipelines.settings import get_settings
-from pipelines.warehouse import create_schema
+from tests.fixtures.lakehouse import ACCOUNTING, build
 
 
 @pytest.fixture(scope="module")
@@ -109,27 +107,24 @@ def test_small_demo_weather_ingests_as_recorded(tmp_path: Path, monkeypatch) -> 
     assert sorted(files) == ["weather/weather_2026Q3.csv", "weather/weather_2026Q4.csv"]
     good = sum(e["rows"] - sum(e["bad_rows"].values()) for e in files.values())
     assert good == 92
-    con = duckdb.connect(":memory:")
-    create_schema(con)
-    ingest_source(con, "communities", settings)
-    results = {r.path: r for r in ingest_source(con, "weather", settings)}
+    con = build(settings, ACCOUNTING | {"stg_weather"})
     for path, entry in files.items():
-        result = results[path]
         bad = sum(entry["bad_rows"].values())
-        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (
-            entry["rows"],
-            entry["rows"] - bad,
-            bad,
-        )
+        assert con.execute(
+            "SELECT rows_read, rows_loaded, rows_quarantined FROM marts.ingest_files "
+            "WHERE path = ?",
+            [path],
+        ).fetchone() == (entry["rows"], entry["rows"] - bad, bad)
         reasons = Counter(
             dict(
                 con.execute(
-                    "SELECT reason, count(*) FROM meta.quarantine WHERE path = ? GROUP BY 1",
+                    "SELECT reason, count(*) FROM marts.quarantine WHERE path = ? GROUP BY 1",
                     [path],
                 ).fetchall()
             )
         )
         assert reasons == Counter(entry["bad_rows"])
     assert con.execute(
-        "SELECT count(DISTINCT date), min(district_code), max(district_code) FROM raw.weather"
+        "SELECT count(DISTINCT date), min(district_code), max(district_code) "
+        "FROM staging.stg_weather"
     ).fetchone() == (92, "110111000000", "110111000000")

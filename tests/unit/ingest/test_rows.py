@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 import xlsxwriter
@@ -15,10 +14,9 @@ import xlwt
 from pipelines.ingest import read
 from pipelines.ingest.headers import match_header
 from pipelines.ingest.rows import NOT_DATA
-from pipelines.ingest.specs import SPECS, Column, SourceSpec, raw_table_ddl
+from pipelines.ingest.specs import SPECS, Column, SourceSpec
 from pipelines.ingest.validate import Context, Tally, check_batch
 from pipelines.ingest.workbook import first_filled_rows
-from pipelines.warehouse import create_schema
 
 
 @pytest.mark.parametrize(
@@ -97,44 +95,6 @@ def test_a_rate_may_be_a_percentage() -> None:
     clean, bad = check_batch(batch, match_header(spec, cells), cells, ctx, tally)
     assert clean.select("site", "share").rows() == [("A", 0.85), ("B", 0.5), ("C", 0.125)]
     assert bad.select("row_number", "reason").rows() == [(5, "bad_number")]
-
-
-def test_an_older_warehouse_gets_the_new_columns() -> None:
-    con = duckdb.connect()
-    for schema in ("raw", "meta"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    # the tables as the first release made them
-    con.execute(
-        """CREATE TABLE meta.ingest_files (path VARCHAR PRIMARY KEY, source VARCHAR NOT NULL,
-        sha256 VARCHAR, status VARCHAR NOT NULL, rows_read BIGINT NOT NULL,
-        rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,
-        rows_superseded BIGINT NOT NULL, message VARCHAR, ingested_at TIMESTAMP NOT NULL,
-        file_mtime TIMESTAMP, file_size BIGINT, notes VARCHAR)"""
-    )
-    con.execute(
-        """CREATE TABLE meta.quarantine (path VARCHAR NOT NULL, source VARCHAR NOT NULL,
-        row_number INTEGER NOT NULL, column_name VARCHAR, reason VARCHAR NOT NULL,
-        raw_values VARCHAR)"""
-    )
-    old = raw_table_ddl(SPECS["drives"]).replace(",\n    _sheet VARCHAR", "")
-    con.execute(old.replace(",\n    _read_order BIGINT", ""))
-    con.execute(
-        "INSERT INTO raw.drives (drive_id, _path, _row_number, _file_mtime) "
-        "VALUES ('D1', 'drives/a.csv', 7, '2024-01-01')"
-    )
-    create_schema(con)
-    assert con.execute("SELECT _sheet, _read_order, _row_number FROM raw.drives").fetchall() == [
-        (None, 7, 7)
-    ]
-    columns = {
-        (t, c)
-        for t, c in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns"
-            " WHERE table_schema = 'meta'"
-        ).fetchall()
-    }
-    assert {("ingest_files", "rows_skipped"), ("quarantine", "sheet")} <= columns
-    create_schema(con)  # idempotent
 
 
 def test_a_csv_row_far_wider_than_its_header_is_refused_not_cut(tmp_path: Path) -> None:

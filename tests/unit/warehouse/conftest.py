@@ -1,6 +1,6 @@
 """A hand-built warehouse: three communities, four stations, two months (January and
-February 2024), a dozen usage rows, a dozen calls and five drives, inserted straight into
-the raw tables of a temporary DuckDB file, then every model run on it.
+February 2024), a dozen usage rows, a dozen calls and five drives, written into a lake as
+ingestion would (tests/fixtures/lakehouse.py), then every model refreshed on it.
 
 The numbers the tests expect are worked out by hand from these rows (see the comments
 in each test). Geometry: every point lies on one of two meridians, so distances are
@@ -11,6 +11,7 @@ in each test). Geometry: every point lies on one of two meridians, so distances 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +19,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.assets.warehouse import run_models
+from pipelines.lake import Lake
+from pipelines.refresh import refresh
 from pipelines.settings import Settings
-from pipelines.warehouse import create_schema
+from tests.fixtures.lakehouse import write_rows
 
 C1, C2, C3 = "110101001001", "110101001002", "110102002001"
 DONGCHENG, XICHENG = "110101000000", "110102000000"
 DONGHUAMEN, DESHENG = "110101001000", "110102002000"
 CITY = "110000000000"
+
+
+def pseudonym(label: str) -> str:
+    """A stand-in pseudonym (32 hex digits, as ingestion writes): one per person."""
+    return hashlib.md5(label.encode()).hexdigest()
 
 
 def ts(text: str) -> dt.datetime:
@@ -140,114 +147,90 @@ DRIVES = [
     ("d3", "2024-02-08", "西城区", "德胜街道", C2, "meituan", 80, 20),  # the code wins: C2
     ("d4", "2024-02-20", "东城区", "不存在街道", None, None, 40, 0),  # district only
     ("d5", "2024-02-22", "朝阳区", None, None, "jd", 60, 6),  # unknown: city only
-    ("d6", "2024-02-23", "东城区", None, C1, "meituan", 999, 99),  # superseded: ignored
+    # d1's id again, later in the same file: duplicate_id (the first row wins), ignored
+    ("d1", "2024-02-23", "东城区", None, C1, "meituan", 999, 99),
 ]
 
 
-def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    for n, row in enumerate(rows, start=2):
-        row = {
-            "_path": f"{table}/fixture.csv",
-            "_row_number": n,
-            "_file_mtime": dt.datetime(2024, 3, 1),
-            **row,
-        }
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        con.execute(f"INSERT INTO raw.{table} ({columns}) VALUES ({marks})", list(row.values()))
-
-
-def load_fixture(con: duckdb.DuckDBPyConnection) -> None:
-    create_schema(con)
+def load_fixture(data_dir: Path) -> Settings:
+    """Write the fixture's rows into the lake of ``data_dir``: January's usage as the
+    export usage/2024-01.csv (with two rows the value checks refused), February's as
+    usage/2024-02.csv, the calls as hotline/export.csv (one refused), the rest one file a
+    source."""
+    settings = Settings(data_dir=data_dir, coverage_radius_m=1000.0)
+    lake = Lake(settings.lake_dir)
     keys = ("community_code", "community_name", "subdistrict", "district", "lat", "lon",
             "residents", "outdoor_workers")  # fmt: skip
-    insert(con, "communities", [dict(zip(keys, c, strict=True)) for c in COMMUNITIES])
+    write_rows(lake, "communities", "communities/fixture.csv",
+               [dict(zip(keys, c, strict=True)) for c in COMMUNITIES])  # fmt: skip
     stations = []
     for s in STATIONS:
         flags = {f: False for f in (*SEVEN, "has_microwave", "has_haircut", "has_parking")}
         stations.append({"station_type": "warm_station", **flags, **s})
-    insert(con, "stations", stations)
+    write_rows(lake, "stations", "stations/fixture.csv", stations)
     keys = ("station_id", "occurred_at", "service", "worker_type", "visits", "worker_ref",
             "is_tally")  # fmt: skip
-    insert(
-        con,
-        "usage",
-        [dict(zip(keys, (u[0], ts(u[1]), *u[2:]), strict=True)) for u in USAGE],
-    )
-    insert(
-        con,
-        "hotline",
-        [
-            dict(
-                call_id=h[0],
-                received_at=ts(h[1]),
-                category=h[2],
-                community_code=h[3],
-                routed_to=h[4],
-                status=h[5],
-                resolved_at=ts(h[6]) if h[6] else None,
-                satisfaction=h[7],
-                caller_phone="pseudonym-" + h[0],
-                channel="phone",
-            )
-            for h in HOTLINE
-        ],
-    )
-    insert(
-        con,
-        "drives",
-        [
-            dict(
-                drive_id=r[0],
-                held_on=d(r[1]),
-                district=r[2],
-                subdistrict=r[3],
-                community_code=r[4],
-                platform=r[5],
-                reached=r[6],
-                enrolled=r[7],
-                _superseded=r[0] == "d6",
-            )
-            for r in DRIVES
-        ],
-    )
-    insert(
-        con,
+    usage = [
+        dict(zip(keys, (u[0], ts(u[1]), *u[2:5], u[5] and pseudonym(u[5]), u[6]), strict=True))
+        for u in USAGE
+    ]
+    refused = [
+        dict(row_number=5, column_name="station_id", reason="unknown_station",
+             raw_values={"驿站编号": "S9", "手机号": "pseudonym-x", "人次": "1"}),
+        dict(row_number=7, column_name="visits", reason="bad_number",
+             raw_values={"station_id": "S1", "worker_ref": "pseudonym-y", "visits": "abc"}),
+    ]  # fmt: skip
+    january = [u for u in usage if u["occurred_at"].month == 1]
+    february = [u for u in usage if u["occurred_at"].month == 2]
+    write_rows(lake, "usage", "usage/2024-01.csv", january, quarantine=[_cells(q) for q in refused])
+    write_rows(lake, "usage", "usage/2024-02.csv", february)
+    calls = [
+        dict(
+            call_id=h[0],
+            received_at=ts(h[1]),
+            category=h[2],
+            community=h[3],
+            routed_to=h[4],
+            status=h[5],
+            resolved_at=ts(h[6]) if h[6] else None,
+            satisfaction=h[7],
+            caller_phone=pseudonym(h[0]),
+            channel="phone",
+        )
+        for h in HOTLINE
+    ]
+    bad_call = dict(row_number=3, column_name="received_at", reason="bad_date",
+                    raw_values={"call_id": "h0", "caller_phone": "pseudonym-z",
+                                "联系电话 (脱敏)": "p", "received_at": "soon"})  # fmt: skip
+    write_rows(lake, "hotline", "hotline/export.csv", calls, quarantine=[_cells(bad_call)])
+    keys = ("drive_id", "held_on", "district", "subdistrict", "community_code", "platform",
+            "reached", "enrolled")  # fmt: skip
+    write_rows(lake, "drives", "drives/fixture.csv",
+               [dict(zip(keys, (r[0], d(r[1]), *r[2:]), strict=True)) for r in DRIVES])  # fmt: skip
+    write_rows(
+        lake,
         "candidate_sites",
+        "candidate_sites/fixture.csv",
         [dict(site_id="K1", site_name="党群服务中心", site_type="party_service_center",
               lat=39.9500, lon=116.3550, community_code=C3, est_cost=12.5, seats=6)],
     )  # fmt: skip
-    con.execute(
-        """
-        INSERT INTO meta.ingest_files VALUES
-        ('usage/2024-01.csv', 'usage', 'ab12', 'loaded', 8, 6, 2, 0, NULL,
-         '2024-03-01 06:00', NULL, NULL, NULL, 0),
-        ('hotline/export.csv', 'hotline', 'cd34', 'loaded', 13, 12, 1, 0, NULL,
-         '2024-03-01 06:00', NULL, NULL, NULL, 0)
-        """
-    )
-    quarantine = [
-        ("usage/2024-01.csv", "usage", 5, "station_id", "unknown_station",
-         {"驿站编号": "S9", "手机号": "pseudonym-x", "人次": "1"}),
-        ("usage/2024-01.csv", "usage", 7, "visits", "bad_number",
-         {"station_id": "S1", "worker_ref": "pseudonym-y", "visits": "abc"}),
-        ("hotline/export.csv", "hotline", 3, "received_at", "bad_date",
-         {"call_id": "h0", "caller_phone": "pseudonym-z", "联系电话 (脱敏)": "p",
-          "received_at": "soon"}),
-    ]  # fmt: skip
-    for q in quarantine:
-        con.execute(
-            "INSERT INTO meta.quarantine VALUES (?, ?, ?, ?, ?, ?, NULL)",
-            [*q[:5], json.dumps(q[5], ensure_ascii=False)],
-        )
+    return settings
+
+
+def _cells(row: dict) -> dict:
+    return {**row, "raw_values": json.dumps(row["raw_values"], ensure_ascii=False)}
+
+
+def refreshed(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    """The fixture in ``data_dir`` with every model refreshed (radius 1,000 m)."""
+    settings = load_fixture(data_dir)
+    refresh(settings, publish=False)
+    return duckdb.connect(str(settings.warehouse_path))
 
 
 @pytest.fixture(scope="package")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The fixture's warehouse with every model materialised (radius 1,000 m)."""
-    path: Path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    load_fixture(con)
-    run_models(con, Settings(data_dir=path.parent, coverage_radius_m=1000.0))
+    """The fixture's warehouse with every model refreshed (radius 1,000 m)."""
+    con = refreshed(tmp_path_factory.mktemp("warehouse"))
     yield con
     con.close()

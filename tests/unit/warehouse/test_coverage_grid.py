@@ -8,9 +8,10 @@ import duckdb
 import numpy as np
 import pytest
 
-from pipelines.assets.warehouse import load_models, run_model
 from pipelines.planning.geo import pairs_within
 from pipelines.settings import Settings
+from pipelines.warehouse.duck import DuckEngine
+from pipelines.warehouse.models import load_models, parameters
 
 PAIRS = next(m for m in load_models() if m.name == "stg_station_community_pairs")
 
@@ -41,7 +42,9 @@ def test_grid_pairs_equal_kd_tree_pairs(radius, tmp_path):
         "lat, unnest(?::DOUBLE[]) AS lon)",
         [len(s_lat), s_lat.tolist(), s_lon.tolist()],
     )
-    run_model(con, PAIRS, Settings(data_dir=tmp_path, coverage_radius_m=radius))
+    engine = DuckEngine(con)
+    engine.set_parameters(parameters(Settings(data_dir=tmp_path, coverage_radius_m=radius)))
+    engine.build(PAIRS, None)
     got = con.execute(
         "SELECT community_code, station_id, distance_m FROM staging.stg_station_community_pairs "
         "ORDER BY 1, 2"

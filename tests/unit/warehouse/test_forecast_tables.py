@@ -1,26 +1,23 @@
-"""The forecast asset's read and write over the fixture warehouse (two months, Jan and
-Feb 2024, no weather): what it publishes when history is short and weather absent."""
+"""The forecast model (sql/marts/demand_forecast.py) on the fixture warehouse (two months,
+Jan and Feb 2024, no weather): what it publishes when history is short and weather
+absent, and the check that its levels add up."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import duckdb
 import pytest
 
-from pipelines.assets.forecast import TABLES, read_inputs, unbalanced, write_outputs
-from pipelines.forecast import forecast_demand
 from pipelines.forecast.run import BACKTEST_SCHEMA, DEMAND_SCHEMA
+from pipelines.settings import Settings
+from pipelines.warehouse import checks
+
+ADDS_UP = next(c for c in checks.CHECKS if c.name == "forecast_adds_up")
 
 
 def test_forecast_tables_without_weather(warehouse: duckdb.DuckDBPyConnection) -> None:
-    station_monthly, stations, weather, last_month = read_inputs(warehouse)
-    # the last usage is on 29 February: February is complete
-    assert last_month == date(2024, 2, 1) and weather.is_empty()
-    result = forecast_demand(station_monthly, stations, weather, last_month)
-    write_outputs(warehouse, result)
     columns = {
-        t: [r[0] for r in warehouse.execute(f"DESCRIBE marts.{t}").fetchall()] for t in TABLES
+        t: [r[0] for r in warehouse.execute(f"DESCRIBE marts.{t}").fetchall()]
+        for t in ("demand_forecast", "forecast_backtest")
     }
     assert columns["demand_forecast"] == list(DEMAND_SCHEMA)
     assert columns["forecast_backtest"] == list(BACKTEST_SCHEMA)
@@ -28,8 +25,9 @@ def test_forecast_tables_without_weather(warehouse: duckdb.DuckDBPyConnection) -
         """SELECT DISTINCT month::VARCHAR, horizon, model, p10 IS NULL FROM marts.demand_forecast
            ORDER BY 1"""
     ).fetchall()
-    # three months ahead; no weather: "pooled"; two months of history: no backtest, so
-    # no interval (NULL rather than a made-up one)
+    # the last usage is on 29 February: February is complete, so three months ahead from
+    # March; no weather: "pooled"; two months of history: no backtest, so no interval
+    # (NULL rather than a made-up one)
     assert rows == [
         ("2024-03-01", 1, "pooled", True),
         ("2024-04-01", 2, "pooled", True),
@@ -43,14 +41,22 @@ def test_forecast_tables_without_weather(warehouse: duckdb.DuckDBPyConnection) -
            FROM marts.demand_forecast"""
     ).fetchone()
     assert city == pytest.approx(stations_sum, rel=1e-12) and city > 0
-    # the asset check finds nothing wrong, and finds a district nudged by 1 %
-    assert unbalanced(warehouse) == (0, None)
-    warehouse.execute(
-        "UPDATE marts.demand_forecast SET p50 = p50 * 1.01 "
-        "WHERE scope_level = 'district' AND horizon = 1 AND scope_code = '110101000000'"
-    )
-    count, example = unbalanced(warehouse)
+
+
+def test_the_check_finds_a_level_that_does_not_add_up(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path
+) -> None:
+    settings = Settings(data_dir=tmp_path)
+    assert checks.run(warehouse, ADDS_UP, settings).passed
+    warehouse.begin()  # the fixture is shared: leave it as it was
+    try:
+        warehouse.execute(
+            "UPDATE marts.demand_forecast SET p50 = p50 * 1.01 "
+            "WHERE scope_level = 'district' AND horizon = 1 AND scope_code = '110101000000'"
+        )
+        outcome = checks.run(warehouse, ADDS_UP, settings)
+    finally:
+        warehouse.rollback()
     # the district (no longer its stations' sum) and the city (no longer its districts')
-    assert count == 2 and example in ("110101000000", "110000000000")
-    for table in TABLES:  # the fixture is shared: leave it as it was
-        warehouse.execute(f"DROP TABLE marts.{table}")
+    assert not outcome.passed and outcome.facts["offending_rows"] == 2
+    assert "110101000000" in outcome.facts["example"] or "110000000000" in outcome.facts["example"]

@@ -9,6 +9,7 @@ February {S1, S2 (opened 02-01)}; S4 opens in March.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import pytest
@@ -112,7 +113,7 @@ def test_kpi_city_february(warehouse):
             "avg_satisfaction": (5 + 2 + 4 + 5) / 4,  # h7, h8, h11, h12
             # open at 02-29 24:00: h3, h5, h10, h11 (never resolved), h12 (resolved 03-01)
             "backlog": 5,
-            # d3, d4, d5 (d6 superseded)
+            # d3, d4, d5 (the repeated d1 is quarantined)
             "drives": 3, "reached": 80 + 40 + 60, "enrolled": 20 + 0 + 6,
             "enrollment_rate": 26 / 180,
             # C3: S3 closed, S4 not open, S2 is 0.03° away → uncovered (200 workers)
@@ -416,7 +417,12 @@ def test_data_quality_tables_publish_nothing_personal(warehouse):
     values = warehouse.execute(
         "SELECT raw_values FROM marts.quarantine ORDER BY path, row_number"
     ).fetchall()
-    assert values == [
+    # the sixth drive repeats d1's id: quarantined with its values by column name
+    repeated = dict(drive_id="d1", held_on="2024-02-23", district="东城区", subdistrict=None,
+                    community_code=C1, venue=None, organizer=None, platform="meituan",
+                    worker_type=None, reached="999", enrolled="99")  # fmt: skip
+    assert json.loads(values[0][0]) == repeated
+    assert values[1:] == [
         ('{"call_id":"h0","received_at":"soon"}',),
         ('{"驿站编号":"S9","人次":"1"}',),
         ('{"station_id":"S1","visits":"abc"}',),
@@ -425,6 +431,7 @@ def test_data_quality_tables_publish_nothing_personal(warehouse):
         "SELECT path, month, column_name, reason, rows FROM marts.quarantine_summary"
     ).fetchall()
     assert summary == [
+        ("drives/fixture.csv", None, "drive_id", "duplicate_id", 1),  # two months: none
         ("hotline/export.csv", None, "received_at", "bad_date", 1),
         ("usage/2024-01.csv", JAN, "station_id", "unknown_station", 1),  # month from the name
         ("usage/2024-01.csv", JAN, "visits", "bad_number", 1),

@@ -7,19 +7,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.warehouse import (
-    INGEST_ASSETS,
-    SQL_CHECKS,
-    coverage_by_radius,
-    defs,
-    load_models,
-    out_of_range,
-    run_models,
-)
-from pipelines.settings import Settings
-from pipelines.warehouse import WarehouseResource
+from pipelines.assets.resources import WarehouseResource
+from pipelines.assets.warehouse import INGEST_ASSETS, defs
+from pipelines.warehouse.checks import CHECKS, coverage_by_radius, out_of_range_sql
+from pipelines.warehouse.models import load_models
 
-from .conftest import load_fixture
+from .conftest import refreshed
 
 
 def test_every_model_is_an_asset_with_a_description_and_its_dependencies():
@@ -38,12 +31,15 @@ def test_every_model_is_an_asset_with_a_description_and_its_dependencies():
     assert deps["kpi_monthly"] == {
         "stg_station_months", "stg_usage", "stg_hotline", "stg_months",
         "stg_drives", "community_coverage", "scopes", "stg_scope_ancestors",
+        "stg_hotline_backlog",
     }  # fmt: skip
     assert deps["stg_nearest_station"] == {
         "stg_communities", "stg_stations", "stg_station_months",
     }  # fmt: skip
-    # meta.* is written by every ingest asset
-    assert deps["ingest_files"] == {k.to_user_string() for k in INGEST_ASSETS}
+    # meta.* is written by every ingest asset; what the warehouse settles comes from staging
+    assert deps["ingest_files"] == {k.to_user_string() for k in INGEST_ASSETS} | {
+        "stg_community_matches", "stg_station_rejects", "stg_usage_rejects",
+    }  # fmt: skip
     spec = graph.get(dg.AssetKey("kpi_monthly"))
     assert spec.group_name == "marts"
     assert graph.get(dg.AssetKey("stg_usage")).group_name == "staging"
@@ -56,17 +52,22 @@ def test_every_model_is_an_asset_with_a_description_and_its_dependencies():
 
 
 def offending(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Offending rows of every check that is a query."""
     return {
-        name: con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
-        for _, name, _, query in SQL_CHECKS
+        c.name: con.execute(f"SELECT count(*) FROM ({c.query}) AS t").fetchall()[0][0]
+        for c in CHECKS
+        if isinstance(c.query, str)
     }
+
+
+def out_of_range(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    query = out_of_range_sql(con, table)
+    return con.execute(f"SELECT count(*) FROM ({query}) AS t").fetchall()[0][0] if query else 0
 
 
 @pytest.fixture
 def fresh(tmp_path):
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    load_fixture(con)
-    run_models(con, Settings(data_dir=tmp_path, coverage_radius_m=1000.0))
+    con = refreshed(tmp_path)
     yield con
     con.close()
 
@@ -84,11 +85,14 @@ def test_checks_catch_broken_marts(fresh):
     fresh.execute("UPDATE marts.stations SET lat = NULL WHERE station_id = 'S1'")
     found = offending(fresh)
     assert found == {
+        "every_row_accounted_for": 0,
+        "no_clear_personal_data": 0,
         "districts_sum_to_city": 2,  # January: visits differ; both months: backlog -1 < 4
         "communities_sum_to_subdistricts": 1,  # the district no longer sums its subdistrict
         "visits_equal_staging": 0,
         "counts_are_never_null": 2,
         "active_stations_have_coordinates": 2,  # S1 is active in both months
+        "forecast_adds_up": 0,
     }
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.assets.warehouse import load_models, run_models
+from pipelines.lake import Lake
+from pipelines.refresh import refresh
 from pipelines.settings import Settings
-from pipelines.warehouse import create_schema
-from tests.unit.warehouse.conftest import COMMUNITIES, DONGCHENG, XICHENG, insert
+from tests.fixtures.lakehouse import write_rows
+from tests.unit.warehouse.conftest import COMMUNITIES, DONGCHENG, XICHENG
 
 WEATHER_MODELS = ("stg_communities", "stg_weather", "weather_monthly")
 
@@ -32,29 +33,31 @@ def _weather(day: str, district_code: str, tmax, tmin, rain, warning=None, kind=
 
 
 @pytest.fixture()
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    create_schema(con)
+def lake(tmp_path: Path) -> Lake:
+    lake = Lake(Settings(data_dir=tmp_path).lake_dir)
     keys = ("community_code", "community_name", "subdistrict", "district", "lat", "lon",
             "residents", "outdoor_workers")  # fmt: skip
-    insert(con, "communities", [dict(zip(keys, c, strict=True)) for c in COMMUNITIES])
-    return con
+    write_rows(lake, "communities", "communities/c.csv",
+               [dict(zip(keys, c, strict=True)) for c in COMMUNITIES])  # fmt: skip
+    return lake
 
 
-def _run(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    models = [m for m in load_models() if m.name in WEATHER_MODELS]
-    run_models(con, Settings(data_dir=tmp_path), models)
+def _run(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    settings = Settings(data_dir=tmp_path)
+    refresh(settings, only=set(WEATHER_MODELS))
+    return duckdb.connect(str(settings.warehouse_path))
 
 
-def test_no_weather_gives_empty_tables(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    _run(con, tmp_path)
+def test_no_weather_gives_empty_tables(lake: Lake, tmp_path: Path) -> None:
+    con = _run(tmp_path)
     assert con.execute("SELECT count(*) FROM marts.weather_monthly").fetchone() == (0,)
 
 
-def test_monthly_counts(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    insert(
-        con,
+def test_monthly_counts(lake: Lake, tmp_path: Path) -> None:
+    write_rows(
+        lake,
         "weather",
+        "weather/2024.csv",
         [
             _weather("2024-07-01", DONGCHENG, 34.9, 24.0, 0.0),
             _weather("2024-07-02", DONGCHENG, 35.0, 25.0, 9.9, "yellow", "heat"),
@@ -64,14 +67,15 @@ def test_monthly_counts(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
             _weather("2024-01-16", XICHENG, 0.0, -8.0, 0.0),
         ],
     )
-    # a superseded row (a later export won) counts nowhere
-    con.execute(
-        "INSERT INTO raw.weather (date, district, district_code, temp_max, _path, "
-        "_row_number, _file_mtime, _superseded) VALUES "
-        "('2024-07-01', '东城区', ?, 40.0, 'old.csv', 2, '2024-01-01', true)",
-        [DONGCHENG],
+    # a row of an earlier export the later one superseded counts nowhere
+    write_rows(
+        lake,
+        "weather",
+        "weather/old.csv",
+        [_weather("2024-07-01", DONGCHENG, 40.0, None, None)],
+        mtime=dt.datetime(2024, 1, 1),
     )
-    _run(con, tmp_path)
+    con = _run(tmp_path)
     assert con.execute(
         "SELECT count(*), count(DISTINCT (date, district_code)) FROM staging.stg_weather"
     ).fetchone() == (6, 6)
