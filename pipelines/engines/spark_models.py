@@ -1,116 +1,66 @@
-"""The warehouse models (``sql/``) materialised by Spark into a lake of Parquet folders.
+"""Python models on Spark.
 
-Every table lives at ``<lake>/<schema>/<table>/`` (raw and meta tables too: a folder may
-hold one Parquet file per landing file). A SQL model is its file transpiled to Spark SQL
-(:mod:`pipelines.engines.spark_sql`) with each ``schema.table`` read straight from its
-folder, so no catalog or metastore has to be shared between processes; a model
-materialised as a view in DuckDB is inlined as a subquery into its readers, which is
-what a view is. A table is written with ``mode("overwrite")``: not atomic on a plain
-folder (a failed write leaves the table missing until the next run; a table format such
-as Delta or Iceberg would make it atomic). The Python model ``stg_nearest_station``
-runs as ``groupBy(month).applyInPandas`` over the same nearest-station function as on
-DuckDB (:func:`nearest_station`), so both engines give the same bits.
+A Python model (``sql/<schema>/<name>.py``) declares its inputs as SQL and computes its
+output from polars frames, so it runs on Spark as it does on DuckDB: each input query
+runs on Spark and comes to the driver (Arrow), ``compute`` runs there, and its frames go
+back to Spark to be written like any table. That is right for what the Python models
+read today — a registry, a file list, a month × station table — which a driver holds.
 
-pyspark is imported by the functions that need it, never at import time.
+A model whose work grows with the data, and splits by month, may have a distributed form
+here (:data:`DISTRIBUTED`): ``stg_nearest_station`` runs as
+``groupBy(month).applyInPandas`` over the same nearest-station function
+(pipelines/planning/geo.py) as on DuckDB, one task a month, with the same bits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from pipelines.assets.warehouse import Model, load_models
-from pipelines.engines.spark_sql import transpile
+import polars as pl
+import pyarrow as pa
+
+from pipelines.warehouse.models import Model, Months, where
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import DataFrame
+
+    from .spark_engine import SparkEngine
 
 
-@dataclass(frozen=True)
-class Lake:
-    """Where the tables live: a local folder, or an ``s3a://`` / ``hdfs://`` URI."""
-
-    uri: str
-
-    def location(self, schema: str, table: str) -> str:
-        return f"{self.uri.rstrip('/')}/{schema}/{table}"
-
-
-class SparkWarehouse:
-    """The models of ``sql/`` on one Spark session over one lake."""
-
-    def __init__(
-        self,
-        spark: SparkSession,
-        lake: Lake,
-        variables: Sequence[str] = (),
-        models: Iterable[Model] | None = None,
-    ) -> None:
-        """``variables``: the ``DECLARE VARIABLE`` statements of the settings the models
-        read with ``getvariable`` (:func:`pipelines.engines.spark_sql.declare_variables`)."""
-        self.spark = spark
-        self.lake = lake
-        self.variables = tuple(variables)
-        self.models = tuple(models if models is not None else load_models())
-        self._by_table = {m.table: m for m in self.models}
-
-    def relation(self, schema: str, table: str) -> str:
-        """Spark SQL for ``schema.table``: its Parquet folder, or a view's SELECT."""
-        model = self._by_table.get(f"{schema}.{table}")
-        if model is not None and model.materialized == "view":
-            return f"({self.sql(model)})"
-        return f"parquet.`{self.lake.location(schema, table)}`"
-
-    def sql(self, model: Model) -> str:
-        """A SQL model's SELECT in Spark SQL, reading from the lake."""
-        select = model.path.read_text(encoding="utf-8").strip().rstrip(";")
-        return transpile(select, self.relation)
-
-    def query(self, duckdb_sql: str) -> DataFrame:
-        """Any DuckDB query over the warehouse's tables, run on Spark."""
-        return self.spark.sql(transpile(duckdb_sql, self.relation))
-
-    def table(self, name: str) -> DataFrame:
-        """The DataFrame of ``schema.table`` as the models see it."""
-        return self.query(f"SELECT * FROM {name}")
-
-    def run_model(self, model: Model) -> int | None:
-        """Materialise one model; returns its row count (None for a view, which its
-        readers inline)."""
-        if model.materialized == "view":
-            return None
-        for statement in self.variables:  # as DuckDB's run_model sets them before each model
-            self.spark.sql(statement)
-        if model.path.suffix == ".sql":
-            frame = self.query(model.path.read_text(encoding="utf-8").strip().rstrip(";"))
-        else:
-            frame = PYTHON_MODELS[model.name](self)
-        from pyspark.sql import Observation
-        from pyspark.sql import functions as F
-
-        # counted while written: no second pass over the table
-        written = Observation(f"{model.table} written")
-        frame = frame.observe(written, F.count(F.lit(1)).alias("rows"))
-        frame.write.mode("overwrite").parquet(self.lake.location(model.schema, model.name))
-        return written.get["rows"]
-
-    def run_models(self, models: Iterable[Model] | None = None) -> dict[str, int | None]:
-        """Materialise the models (all of them by default) in dependency order."""
-        return {m.table: self.run_model(m) for m in (models or self.models)}
+def run_python_model(
+    engine: SparkEngine, model: Model, months: Months | None
+) -> dict[str, DataFrame]:
+    """The model's output tables (name → DataFrame) for ``months`` (None: all)."""
+    distributed = DISTRIBUTED.get(model.name)
+    if distributed is not None:
+        return {model.name: distributed(engine, months)}
+    module = model.module()
+    frames = {name: engine.query(sql) for name, sql in module.inputs(months).items()}
+    result = module.compute(frames, months)
+    tables = result if isinstance(result, dict) else {model.name: result}
+    return {name: engine.spark.createDataFrame(_arrow(frame)) for name, frame in tables.items()}
 
 
-# --- Python models --------------------------------------------------------------------
+def _arrow(frame: pl.DataFrame) -> pa.Table:
+    """The frame as Arrow types Spark reads (plain strings, not polars' string views)."""
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    schema = pa.schema(
+        pa.field(f.name, pa.string()) if pa.types.is_large_string(f.type) else f
+        for f in table.schema
+    )
+    return table.cast(schema)
+
 
 NEAREST_STATION_SCHEMA = (
     "month DATE, community_code STRING, nearest_station_id STRING, nearest_station_m DOUBLE"
 )
 
 
-def nearest_station(warehouse: SparkWarehouse) -> DataFrame:
-    """``staging.stg_nearest_station`` on Spark: one task per month, each running the
-    KD-tree of pipelines/planning/geo.py over that month's active stations and every
-    community, exactly as sql/staging/stg_nearest_station.py does on DuckDB."""
+def nearest_station(engine: SparkEngine, months: Months | None) -> DataFrame:
+    """``staging.stg_nearest_station``, one Spark task a month: each runs the KD-tree of
+    pipelines/planning/geo.py over that month's active stations and every community,
+    exactly as sql/staging/stg_nearest_station.py does on one machine."""
     import pandas as pd
     from pyspark import cloudpickle
 
@@ -118,25 +68,23 @@ def nearest_station(warehouse: SparkWarehouse) -> DataFrame:
 
     # executors then need numpy and scipy, not this project's code
     cloudpickle.register_pickle_by_value(geo)
-    communities = (
-        warehouse.table("staging.stg_communities")
-        .select("community_code", "lat", "lon")
-        .orderBy("community_code")
-        .toPandas()
+    communities = engine.query(
+        "SELECT community_code, lat, lon FROM staging.stg_communities ORDER BY community_code"
     )
-    stations = warehouse.query(
-        """
+    stations = engine.frame(
+        f"""
         SELECT sm.month, s.station_id, s.lat, s.lon
         FROM staging.stg_station_months AS sm
-        JOIN staging.stg_stations AS s USING (station_id)
+        JOIN staging.stg_stations AS s ON s.station_id = sm.station_id
         WHERE sm.active AND s.lat IS NOT NULL AND s.lon IS NOT NULL
+          AND {where(months, "sm.month")}
         """
     )
-    if communities.empty:
-        return warehouse.spark.createDataFrame([], NEAREST_STATION_SCHEMA)
-    codes = communities["community_code"].to_numpy(dtype=object)
-    lat = communities["lat"].to_numpy(dtype=float)
-    lon = communities["lon"].to_numpy(dtype=float)
+    if communities.is_empty():
+        return engine.spark.createDataFrame([], NEAREST_STATION_SCHEMA)
+    codes = communities["community_code"].to_numpy()
+    lat = communities["lat"].to_numpy()
+    lon = communities["lon"].to_numpy()
 
     def in_month(month_stations: pd.DataFrame) -> pd.DataFrame:
         # the same order as on DuckDB, so that ties between equidistant stations break alike
@@ -156,7 +104,7 @@ def nearest_station(warehouse: SparkWarehouse) -> DataFrame:
     return stations.groupBy("month").applyInPandas(in_month, NEAREST_STATION_SCHEMA)
 
 
-#: Python models by name, as they run on Spark
-PYTHON_MODELS: Mapping[str, Callable[[SparkWarehouse], DataFrame]] = {
+#: Python models with a distributed form on Spark, by name
+DISTRIBUTED: Mapping[str, Callable[[SparkEngine, Months | None], DataFrame]] = {
     "stg_nearest_station": nearest_station
 }

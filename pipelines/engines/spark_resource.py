@@ -1,15 +1,14 @@
 """The Spark session as a Dagster resource, for the Spark engine (``WSI_ENGINE=spark``).
 
-Configured from ``WSI_SPARK_MASTER`` (default ``local[*]``) and ``WSI_LAKE_URI`` (default
-``<data>/lake``). Importing this module is cheap: pyspark is imported, and the JVM
-started, the first time an asset asks for the session, so a DuckDB run (or a Spark run
-whose selected steps never touch Spark) pays nothing. The session it started is stopped
-when the run's resources are torn down (one already running in the process is reused and
-left running).
+:class:`SparkResource` is dagster-pyspark's ``LazyPySparkResource``: the session is
+configured by ``spark_config`` and started the first time an asset asks for it, so a
+run whose selected steps never touch Spark pays nothing for the JVM. What it adds: the
+settings every session of this project needs (:data:`MODEL_CONF`), ``from_env`` (the
+master from ``WSI_SPARK_MASTER``, default ``local[*]``), and stopping at the end of a
+run the session it started (one the process already ran is reused and left running).
 
-It offers ``spark_session`` and ``spark_context`` like dagster-pyspark's
-``PySparkResource``, which it does not subclass: that module imports pyspark when
-imported, eagerly starts the session, and has no place for the lake.
+Importing this module imports pyspark (not the JVM): ``pipelines.definitions`` imports
+it only under the Spark engine.
 """
 
 from __future__ import annotations
@@ -19,80 +18,84 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
+from dagster_pyspark import LazyPySparkResource
 from pydantic import PrivateAttr
 
-from pipelines.settings import get_settings
+from pipelines.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
 #: what the models need of any session: DuckDB's TIMESTAMP carries no time zone, so
 #: Spark's timestamps are TIMESTAMP_NTZ (written to Parquet as DuckDB reads them back) and
 #: the session's time zone (used where a date meets a zoned timestamp) is UTC; ANSI mode
 #: (Spark 4's default) fails on a bad cast as DuckDB does instead of returning NULL; JSON
-#: with a key twice is valid JSON to DuckDB's json_valid, so try_parse_json must take it
+#: with a key twice is valid JSON to DuckDB's json_valid, so try_parse_json must take it;
+#: and to_json writes a NULL field as null, as DuckDB does, instead of leaving it out
 MODEL_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.timestampType": "TIMESTAMP_NTZ",
     "spark.sql.ansi.enabled": "true",
     "spark.sql.variant.allowDuplicateKeys": "true",
+    "spark.sql.jsonGenerator.ignoreNullFields": "false",
 }
 
 
-def build_session(
+def session_config(
     master: str, conf: dict[str, str] | None = None, app_name: str = "warm-station-insights"
-) -> SparkSession:
-    """A Spark session on ``master`` with :data:`MODEL_CONF` and then ``conf``."""
-    from pyspark.sql import SparkSession
-
-    settings = dict(MODEL_CONF)
+) -> dict[str, str]:
+    """A session's settings: the master, :data:`MODEL_CONF`, then ``conf``."""
+    settings = {"spark.master": master, "spark.app.name": app_name, **MODEL_CONF}
+    # a run's log is a file or Dagster's: no progress bars drawn over it
+    settings["spark.ui.showConsoleProgress"] = "false"
     if master.startswith("local"):
         # local Python workers run this interpreter (and so this environment's packages)
         settings["spark.pyspark.python"] = sys.executable
-    settings.update(conf or {})
-    builder = SparkSession.builder.master(master).appName(app_name)
-    for key, value in settings.items():
+    return settings | (conf or {})
+
+
+def build_session(config: dict[str, str]) -> SparkSession:
+    """A Spark session with ``config`` (:func:`session_config`), or the running one."""
+    from pyspark.sql import SparkSession
+
+    if "spark.pyspark.python" in config:
+        # a session started from Python sends its workers PYSPARK_PYTHON (else `python3`
+        # on the PATH), whatever the setting says
+        os.environ.setdefault("PYSPARK_PYTHON", config["spark.pyspark.python"])
+    builder = SparkSession.builder
+    for key, value in config.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
 
-class SparkResource(dg.ConfigurableResource):
-    """A Spark session (started on first use) and the lake its tables live in."""
+class SparkResource(LazyPySparkResource):
+    """A Spark session with the project's settings, started on first use."""
 
-    master: str = "local[*]"
-    #: a local folder, or an s3a:// / hdfs:// URI the cluster reaches
-    lake_uri: str
-    #: further Spark settings (memory, executors, s3a credentials provider …)
-    spark_conf: dict[str, str] = {}  # noqa: RUF012 (pydantic copies defaults)
-
-    _session: Any = PrivateAttr(default=None)
     _owned: bool = PrivateAttr(default=False)
 
     @classmethod
-    def from_env(cls) -> SparkResource:
-        """The resource as ``WSI_SPARK_MASTER`` and ``WSI_LAKE_URI`` configure it."""
-        lake = os.environ.get("WSI_LAKE_URI", "").strip()
-        return cls(
-            master=os.environ.get("WSI_SPARK_MASTER", "").strip() or "local[*]",
-            lake_uri=lake or str(get_settings().data_dir / "lake"),
-        )
+    def from_env(
+        cls, settings: Settings | None = None, conf: dict[str, str] | None = None
+    ) -> SparkResource:
+        """The resource for ``settings.spark_master`` (``WSI_SPARK_MASTER``), with
+        further Spark settings ``conf`` (memory, executors …)."""
+        settings = settings or get_settings()
+        return cls(spark_config=session_config(settings.spark_master, conf))
 
-    @property
-    def spark_session(self) -> SparkSession:
-        if self._session is None:
+    def _init_session(self) -> None:
+        if self._spark_session is None:
             from pyspark.sql import SparkSession
 
             # a session this process already runs (a test's, a notebook's) is not ours to stop
             self._owned = SparkSession.getActiveSession() is None
-            self._session = build_session(self.master, self.spark_conf)
-        return self._session
-
-    @property
-    def spark_context(self) -> SparkContext:
-        return self.spark_session.sparkContext
+            self._spark_session = build_session(self.spark_config)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._session is not None and self._owned:
-            self._session.stop()
-        self._session = None
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the session if this resource started it."""
+        session: Any = self._spark_session
+        if session is not None and self._owned:
+            session.stop()
+        self._spark_session = None

@@ -27,9 +27,9 @@ def require_java() -> None:
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:
     require_java()
-    from pipelines.engines.spark_resource import build_session
+    from pipelines.engines.spark_resource import build_session, session_config
 
-    session = build_session("local[2]", TEST_CONF, app_name="wsi-tests")
+    session = build_session(session_config("local[2]", TEST_CONF, app_name="wsi-tests"))
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
