@@ -13,9 +13,10 @@ import pytest
 import sqlglot
 from sqlglot.errors import UnsupportedError
 
-from pipelines.assets.warehouse import PERSONAL_HEADERS, set_parameters
 from pipelines.engines.spark_sql import declare_variables, transpile
 from pipelines.settings import Settings
+from pipelines.warehouse.duck import DuckEngine
+from pipelines.warehouse.models import PERSONAL_HEADERS, parameters
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +28,9 @@ WEEK = "SELECT d::DATE AS d FROM unnest(['2024-01-15', '2024-01-16', '2024-01-17
 @pytest.fixture(scope="module")
 def duck() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    set_parameters(con, Settings(data_dir=Path("."), coverage_radius_m=750.0))
+    DuckEngine(con).set_parameters(
+        parameters(Settings(data_dir=Path("."), coverage_radius_m=750.0))
+    )
     return con
 
 
