@@ -10,7 +10,8 @@ SEED ?= 7
 
 .PHONY: run serve test dagster bench demo-data lint format setup browser-deps java-deps clean-data
 
-## run: set up, generate demo data when landing is empty, run the pipeline, serve the dashboard
+## run: set up, generate demo data when landing is empty, run the pipeline, write the latest
+## briefs (city and every district) and month cards, serve the dashboard
 run: setup
 	@if [ -z "$$(find "$(WSI_DATA_DIR)/landing" -type f ! -name .gitkeep 2>/dev/null | head -1)" ]; then \
 		echo "landing is empty: generating the '$(SCALE)' demo data"; \
@@ -18,6 +19,7 @@ run: setup
 	fi
 	$(PY) -m pipelines run
 	$(PY) -m pipelines report --latest
+	$(PY) -m pipelines card --latest
 	$(PY) -m dashboards users demo
 	@echo "Dashboard: http://127.0.0.1:8050"
 	$(PY) -m dashboards --host 127.0.0.1 --port 8050

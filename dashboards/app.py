@@ -8,59 +8,90 @@ toggle, the month and scope pickers every page reads) and the report download ro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import dash
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask import abort, has_request_context, send_file
 
 from dashboards import data
 from dashboards.auth import AuthConfig, current_viewer, install_auth
 from dashboards.auth.components import account_menu
-from dashboards.components import T, grid_options
+from dashboards.components import T, grid_options, snapshot_picker
 from dashboards.components.downloads import register_download_callback
 from dashboards.components.freshness import register_stale_banner, stale_banner
 from dashboards.health import register_health
-from dashboards.i18n import STRINGS, help_text, month_label, t
+from dashboards.i18n import STRINGS, dropdown_labels, help_text, month_label, t
 from dashboards.viewer import Viewer
+from pipelines.scope import LEVELS, level_of, parent_of
 from pipelines.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
+#: the scope pickers, from the top
+PICKERS = ("district", "subdistrict", "community")
 
 
 def _shell() -> html.Div:
-    picker = {"clearable": True, "searchable": True, "className": "picker"}
+    picker = {"clearable": True, "searchable": True, "className": "picker",
+              "labels": dropdown_labels("zh")}  # fmt: skip
     return html.Div(
         [
             dcc.Store(id="lang", storage_type="local"),
             dcc.Store(id="scope"),
+            # a scope a page asks to open (a click on a ranking's bar): the pickers walk to it
+            dcc.Store(id="drill"),
+            dcc.Store(id="plot-locale"),
             html.Header(
                 [
                     html.H1(T("app.title")),
                     html.Nav(id="nav"),
                     html.Span(id="built-at", className="built-at"),
+                    snapshot_picker.picker(),
                     html.Button(t("app.lang_toggle"), id="lang-toggle", className="btn lang"),
                     account_menu(),
                 ],
                 className="topbar",
             ),
             stale_banner(),
-            html.Div(
+            snapshot_picker.banner(),
+            # open on a wide screen; a phone folds it (the clientside callback below) so
+            # that a page's headline and cards come first
+            html.Details(
                 [
-                    html.Label(
+                    html.Summary(T("filter.fold"), className="filters-summary"),
+                    html.Div(
                         [
-                            T("filter.month"),
-                            dcc.Dropdown(id="month", clearable=False, className="picker"),
-                        ]
+                            html.Label(
+                                [
+                                    T("filter.month"),
+                                    dcc.Dropdown(
+                                        id="month",
+                                        clearable=False,
+                                        className="picker",
+                                        labels=dropdown_labels("zh"),
+                                    ),
+                                ]
+                            ),
+                            html.Label(
+                                [T("filter.district"), dcc.Dropdown(id="district", **picker)]
+                            ),
+                            html.Label(
+                                [T("filter.subdistrict"), dcc.Dropdown(id="subdistrict", **picker)]
+                            ),
+                            html.Label(
+                                [T("filter.community"), dcc.Dropdown(id="community", **picker)]
+                            ),
+                        ],
+                        className="filters",
+                        id="filters",
                     ),
-                    html.Label([T("filter.district"), dcc.Dropdown(id="district", **picker)]),
-                    html.Label([T("filter.subdistrict"), dcc.Dropdown(id="subdistrict", **picker)]),
-                    html.Label([T("filter.community"), dcc.Dropdown(id="community", **picker)]),
                 ],
-                className="filters",
-                id="filters",
+                open=True,
+                id="filters-fold",
+                className="filters-fold",
             ),
             html.Main(dash.page_container),
         ]
@@ -86,6 +117,7 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     settings = settings or get_settings()
     auth = auth or AuthConfig.from_env()
     data.configure(settings)
+    threading.Thread(target=data.warm_coverage, name="warm-coverage", daemon=True).start()
     app = Dash(
         __name__,
         use_pages=True,
@@ -100,6 +132,7 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     _register_shell_callbacks(app)
     register_download_callback(app)
     register_stale_banner(app)
+    snapshot_picker.register(app)
     register_health(app)
     app.server.config["WSI_SETTINGS"] = settings
 
@@ -108,7 +141,9 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
         # only files the viewer may see for any month; never a path outside the folder
         for path in data.report_files(data.current_viewer()):
             if path.name == name:
-                mimetype = "application/pdf" if name.endswith(".pdf") else "text/html"
+                mimetype = {".pdf": "application/pdf", ".png": "image/png"}.get(
+                    path.suffix, "text/html"
+                )
                 return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".pdf"))
         abort(404)
 
@@ -127,6 +162,30 @@ def _options(viewer: Viewer, level: str, parent: str | None) -> list[dict]:
 def _register_shell_callbacks(app: Dash) -> None:
     """The shell's callbacks, on this app (not Dash's global list, which the first app
     created in a process would take for itself)."""
+
+    # phones (narrow screens) start with the pickers folded, on every page
+    app.clientside_callback(
+        "function(path) { return !window.matchMedia('(max-width: 700px)').matches; }",
+        Output("filters-fold", "open"),
+        Input("_pages_location", "pathname"),
+    )
+
+    # plotly's and AG Grid's own words follow the language (assets/plotly-locale-zh-cn.js)
+    app.clientside_callback(
+        ClientsideFunction("wsi", "plotLocale"),
+        Output("plot-locale", "data"),
+        Input("lang", "data"),
+    )
+
+    @app.callback(
+        Output("month", "labels"),
+        Output("district", "labels"),
+        Output("subdistrict", "labels"),
+        Output("community", "labels"),
+        Input("lang", "data"),
+    )
+    def picker_words(lang: str | None) -> list[dict]:
+        return [dropdown_labels(lang)] * 4
 
     @app.callback(
         Output("lang", "data"),
@@ -158,7 +217,7 @@ def _register_shell_callbacks(app: Dash) -> None:
         Output("nav", "children"),
         Output("lang-toggle", "children"),
         Output("built-at", "children"),
-        Output("filters", "style"),
+        Output("filters-fold", "style"),
         Input("lang", "data"),
         Input("_pages_location", "pathname"),
     )
@@ -250,6 +309,35 @@ def _register_shell_callbacks(app: Dash) -> None:
         options = _options(data.current_viewer(), "community", subdistrict)
         keep = current if current in {o["value"] for o in options} else None
         return options, keep, t("filter.all", lang)
+
+    @app.callback(
+        Output("district", "value", allow_duplicate=True),
+        Output("subdistrict", "options", allow_duplicate=True),
+        Output("subdistrict", "value", allow_duplicate=True),
+        Output("community", "options", allow_duplicate=True),
+        Output("community", "value", allow_duplicate=True),
+        Input("drill", "data"),
+        prevent_initial_call=True,
+    )
+    def open_scope(target: str | None):
+        """Set the pickers to the scope a page asked to open. A picker keeps only a value
+        among its options, which depend on the level above: the options of the levels set
+        here come with their values."""
+        if not target or not data.available():
+            raise PreventUpdate
+        viewer = data.current_viewer()
+        if not viewer.covers(target):
+            raise PreventUpdate
+        depth = LEVELS.index(level_of(target))
+        path = [parent_of(target, level) if depth >= LEVELS.index(level) else None
+                for level in PICKERS]  # fmt: skip
+        out = [no_update if viewer.fixed_scope("district") else path[0]]
+        for level, above, value in zip(PICKERS[1:], path[:-1], path[1:], strict=True):
+            fixed = viewer.fixed_scope(level)
+            out += [no_update, no_update] if fixed else [
+                _options(viewer, level, above) if above else [], value
+            ]  # fmt: skip
+        return tuple(out)
 
     @app.callback(
         Output("scope", "data"),

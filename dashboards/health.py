@@ -22,7 +22,7 @@ from dash import Dash
 from flask import Response, jsonify
 
 from dashboards.auth.web import public
-from dashboards.data.snapshot import query, settings, shift
+from dashboards.data.snapshot import newest, settings, shift
 from pipelines.serving import NoSnapshot
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,11 @@ def freshness(latest: date | None, today: date, allowed_lag_months: int) -> Fres
 
 
 def snapshot_freshness(today: date | None = None) -> Freshness:
-    """:func:`freshness` of the serving snapshot (raises ``NoSnapshot`` without one)."""
-    rows = query("SELECT value FROM snapshot_info WHERE key = 'latest_complete_month'")
+    """:func:`freshness` of the newest serving snapshot (raises ``NoSnapshot`` without
+    one), also while a city user views an earlier one."""
+    rows = newest(settings()).query(
+        "SELECT value FROM snapshot_info WHERE key = 'latest_complete_month'"
+    )
     value = rows["value"][0] if rows.height else ""
     latest = date.fromisoformat(value[:10]) if value else None
     return freshness(latest, today or today_in_beijing(), settings().data_lag_months)
@@ -67,7 +70,7 @@ def snapshot_freshness(today: date | None = None) -> Freshness:
 def status() -> tuple[dict, int]:
     """The body and HTTP status of ``/healthz``."""
     try:
-        rows = query("SELECT value FROM snapshot_info WHERE key = 'built_at'")
+        rows = newest(settings()).query("SELECT value FROM snapshot_info WHERE key = 'built_at'")
         built_at = datetime.fromisoformat(rows["value"][0]) if rows.height else None
         behind = snapshot_freshness().behind
     except NoSnapshot:

@@ -14,6 +14,7 @@ from pipelines.scope import (
     LEVELS,
     ScopeError,
     contains,
+    is_code,
     is_scope_code_of,
     level_of,
     parent_of,
@@ -64,6 +65,21 @@ class Viewer:
         """Whether the division (or station's division) ``code`` lies inside this scope;
         unknown (NULL) codes only inside the city's."""
         return contains(self.scope_code, code)
+
+    def may_compare(self, code: str | None) -> bool:
+        """Whether the figures of scope ``code`` may stand beside the viewer's own in a
+        ranking or a comparison: a scope inside theirs, a scope they lie in (their
+        district, the city), or a peer — a scope of their own level under the same parent
+        (another district; another subdistrict of their district). Only a scope's own
+        totals are compared, never anything inside a peer."""
+        if not is_code(code):
+            return False
+        if self.covers(code) or contains(code, self.scope_code):
+            return True
+        if self.is_city or level_of(code) != self.role:
+            return False
+        parent = LEVELS[LEVELS.index(self.role) - 1]
+        return parent_of(code, parent) == parent_of(self.scope_code, parent)
 
     def allowed(self, requested: str | None) -> str:
         """The scope a query runs on: the requested one when the viewer may see it,

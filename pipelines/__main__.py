@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("demo_data", "run", "plan", "report")
+COMMANDS = ("demo_data", "run", "plan", "report", "card", "backup")
 
 
 def main(argv: list[str] | None = None) -> int:

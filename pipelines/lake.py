@@ -102,6 +102,8 @@ class Lake:
         pattern = f"{source}/*.json" if source else "*/*.json"
         found = []
         for path in folder.glob(pattern):
+            if path.name.startswith(_TEMP):  # a record being written (or its writer killed)
+                continue
             with contextlib.suppress(FileNotFoundError):  # withdrawn meanwhile
                 found.append(FileRecord.from_json(path.read_text(encoding="utf-8")))
         return sorted(found, key=lambda r: r.path)

@@ -2,9 +2,19 @@
 the checks, the published snapshot. ``python -m pipelines run`` calls :func:`refresh`;
 the Dagster assets call the same steps one by one.
 
-Only one refresh runs at a time (a lock file beside the warehouse): DuckDB has one
-writer, and two refreshes would owe each other's months twice. A refresh that finds
-nothing new — no changed landing file, nothing owed — does nothing and says so quickly.
+Only one refresh runs at a time (:func:`refresh_lock`, a lock file in the data folder):
+DuckDB has one writer, and two refreshes would owe each other's months twice. The
+Dagster assets take the same lock for each step that writes, and a backup takes it to
+copy a folder no refresh is writing. A refresh that finds nothing new — no changed
+landing file, nothing owed — does nothing and says so quickly.
+
+A refresh killed at any moment (``kill -9``, a power cut) leaves the system sound: the
+lock goes with the process, the lake commits a file by writing its record last, the
+warehouse writes each model's rows, fingerprints and debts in one transaction, and the
+snapshot is replaced by a rename, so the dashboard keeps serving the last snapshot and
+the next refresh ends where an uninterrupted one would have
+(``tests/integration/test_crash_safety.py``). Each step is logged as it starts
+(``step: ingest`` … at INFO).
 """
 
 from __future__ import annotations
@@ -13,13 +23,16 @@ import fcntl
 import hashlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipelines.lake import FileRecord, Lake
 from pipelines.settings import REPO_ROOT, Settings, get_settings
+from pipelines.targets import load_targets
 
 log = logging.getLogger(__name__)
 
@@ -45,22 +58,66 @@ class Report:
         return not self.ingested and not self.rebuilt
 
 
+class LockTimeout(TimeoutError):
+    """Another process held the refresh lock for longer than the caller would wait."""
+
+
+#: per lock file: a re-entrant lock for the threads of this process, and how deeply the
+#: thread holding it has taken the file lock (a Dagster ingest step takes it, then the
+#: warehouse resource inside it)
+_local_locks: dict[Path, threading.RLock] = {}
+_depth: dict[Path, int] = {}
+_local_guard = threading.Lock()
+
+
 @contextmanager
-def refresh_lock(settings: Settings, wait: bool = True) -> Iterator[bool]:
-    """Hold the one-refresh-at-a-time lock; yields False when ``wait`` is off and another
-    refresh holds it."""
-    path = settings.data_dir / ".refresh.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
+def refresh_lock(settings: Settings, timeout: float | None = None) -> Iterator[None]:
+    """Hold the one-writer-at-a-time lock of the data folder (re-entrant within a thread).
+    Waits for it, at most ``timeout`` seconds when given (then :class:`LockTimeout`).
+
+    An ``flock`` on ``<data>/.refresh.lock``: the kernel releases it when its process
+    ends, however it ends, so a killed refresh never leaves a stale lock behind."""
+    path = settings.refresh_lock_path
+    with _local_guard:
+        local = _local_locks.setdefault(path, threading.RLock())
+    deadline = None if timeout is None else time.monotonic() + timeout
+    if not local.acquire(timeout=-1 if timeout is None else timeout):
+        raise LockTimeout(f"{path} is held by another thread of this process")
+    try:
+        if _depth.get(path):
+            _depth[path] += 1
+            try:
+                yield
+            finally:
+                _depth[path] -= 1
             return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            _flock(handle, path, deadline)
+            _depth[path] = 1
+            try:
+                yield
+            finally:
+                _depth[path] = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        local.release()
+
+
+def _flock(handle, path: Path, deadline: float | None) -> None:
+    if deadline is None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return
+    while True:
         try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"a refresh (or a backup) is still running: {path} is locked"
+                ) from None
+            time.sleep(0.1)
 
 
 def catalogue_digest(settings: Settings) -> str:
@@ -75,6 +132,8 @@ def catalogue_digest(settings: Settings) -> str:
     digest.update(
         repr((settings.coverage_radius_m, settings.siting_k, settings.siting_time_limit_s)).encode()
     )
+    # the targets and attention thresholds of <data>/targets.toml (attention_monthly)
+    digest.update(repr(sorted(load_targets(settings.targets_path).variables().items())).encode())
     return digest.hexdigest()[:32]
 
 
@@ -83,12 +142,15 @@ def up_to_date(settings: Settings) -> bool:
     (same size and modification time, read by this ingestion code), nothing is owed, the
     models were last built from the present files and settings, and the snapshot holds
     what the marts hold; and the lake holds the files the warehouse was built from (none
-    withdrawn since). Loads no data library but DuckDB."""
+    withdrawn since); and no landing file is still being written. Loads no data library
+    but DuckDB."""
     import duckdb
 
-    from pipelines.ingest import engine_version, landing_files
+    from pipelines.ingest import engine_version, landing_files, unsettled_files
 
     if not settings.warehouse_path.exists() or not settings.snapshot_path.exists():
+        return False
+    if unsettled_files(settings):
         return False
     records = {r.path: r for r in Lake(settings.lake_dir).records()}
     landing = settings.landing_dir
@@ -157,23 +219,27 @@ def refresh(
     with refresh_lock(settings):
         if only is None and publish and up_to_date(settings):
             return report
-        from pipelines.serving import publish_snapshot, unpublished
+        from pipelines.serving import discard_leftovers, publish_snapshot, unpublished
         from pipelines.warehouse import checks, connect, state
         from pipelines.warehouse.engine import open_engine
         from pipelines.warehouse.refresh import queue_lake_changes, refresh_models
 
         clock = time.perf_counter()
 
-        def lap(step: str) -> None:
+        def lap(step: str, following: str | None = None) -> None:
             nonlocal clock
             now = time.perf_counter()
             report.seconds[step] = round(now - clock, 3)
             clock = now
+            if following:  # what an operator (and the crash test) sees happen
+                log.info("step: %s", following)
 
         from pipelines.ingest.engine import ingest
 
+        log.info("step: ingest")
+        discard_leftovers(settings)  # of a publish that was killed
         report.ingested = ingest(settings, workers=workers or default_workers())
-        lap("ingest")
+        lap("ingest", "build")
         with connect(settings.warehouse_path) as con, open_engine(con, settings) as engine:
             state.create(con)
             records = engine.register(lake)
@@ -182,7 +248,7 @@ def refresh(
             models = refresh_models(engine, con, settings, only)
             report.rebuilt, report.changed = models.rebuilt, models.changed
             report.seconds.update({f"model:{k}": v for k, v in models.seconds.items()})
-            lap("models")
+            lap("models", "check")
             if only is not None or not publish:
                 return report
             # what is about to be published must pass its checks (also what a refresh
@@ -190,7 +256,7 @@ def refresh(
             due = unpublished(con, settings)
             for check in checks.checks_for(due | set(report.changed)):
                 report.checks.append(checks.run(engine, check, settings))
-            lap("checks")
+            lap("checks", "publish")
             failed = [o for o in report.checks if not o.passed]
             if failed:
                 names = ", ".join(f"{o.check.table}.{o.check.name}" for o in failed)
@@ -202,7 +268,7 @@ def refresh(
                 "SELECT 'catalogue' AS key, ? AS value",
                 [catalogue_digest(settings)],
             )
-            lap("publish")
+            lap("publish", "clean-up")
         lake.collect_garbage()
-        lap("clean-up")
+        lap("clean-up", "done")
     return report

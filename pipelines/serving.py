@@ -6,11 +6,13 @@ raises :class:`NoSnapshot` while nothing has been published.
 
 Every table of the ``marts`` schema is copied into a new DuckDB file under a temporary
 name, with a ``snapshot_info`` table (build time, radius, months, the files loaded and
-their sha256). The file is checkpointed, closed and fsynced, then moved onto
-``current.duckdb`` with ``os.replace``; the one before stays as ``previous.duckdb``. A
-reader that holds the old file open keeps reading it (POSIX keeps a replaced file alive
-for its open handles), a new connection sees the new one, and a publish that fails or
-is killed before the replace leaves ``current.duckdb`` as it was.
+their sha256). The file is checkpointed, closed and fsynced, recorded in the history of
+published snapshots (:mod:`pipelines.snapshots`: the last ``WSI_KEEP_SNAPSHOTS`` are
+kept), then moved onto ``current.duckdb`` with ``os.replace``. A reader that holds the
+old file open keeps reading it (POSIX keeps a replaced file alive for its open
+handles), a new connection sees the new one, and a publish that fails (a full disk:
+:class:`PublishFailed`) or is killed before the replace leaves ``current.duckdb`` as it
+was; what it left behind is removed by the next refresh (:func:`discard_leftovers`).
 
 Marts hold no raw rows and no personal data (pseudonyms included); as a last guard a
 table with a personal column is refused.
@@ -18,7 +20,9 @@ table with a personal column is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 import shutil
 import uuid
@@ -27,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pipelines import snapshots
 from pipelines.ingest.specs import SPECS
 from pipelines.settings import Settings
 
@@ -44,6 +49,11 @@ class NoSnapshot(FileNotFoundError):
             f"no published snapshot at {path}: run the pipeline first (python -m pipelines run)"
         )
         self.path = path
+
+
+class PublishFailed(RuntimeError):
+    """The new snapshot could not be written (e.g. the disk is full): the current one
+    is untouched and keeps being served."""
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
@@ -112,11 +122,6 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        p.unlink(missing_ok=True)
 
 
 def _prints(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, dict[str, str]]:
@@ -195,11 +200,10 @@ def publish_snapshot(
     fingerprints, or a snapshot without them, is copied whole."""
     serving = settings.serving_dir
     serving.mkdir(parents=True, exist_ok=True)
-    for stale in serving.glob(f"{_TEMP_PREFIX}*"):  # left by a publish that was killed
-        stale.unlink(missing_ok=True)
+    discard_leftovers(settings)
     built_at = built_at or dt.datetime.now(SHANGHAI)
     temp = serving / f"{_TEMP_PREFIX}{uuid.uuid4().hex}.duckdb"
-    current, previous = settings.snapshot_path, settings.previous_snapshot_path
+    current = settings.snapshot_path
     tables = published_tables(con)
     for table in tables:
         columns = {
@@ -256,16 +260,50 @@ def publish_snapshot(
         con.execute("DETACH snapshot")
         attached = False
         _fsync(temp)
-        if current.exists():
-            # keep the old snapshot as previous.duckdb without a moment with no current
-            keep = serving / f"{_TEMP_PREFIX}previous-{uuid.uuid4().hex}.duckdb"
-            os.link(current, keep)
-            os.replace(keep, previous)
+        entry = snapshots.record(settings, temp, built_at)
         os.replace(temp, current)
         _fsync(serving)
-    except BaseException:
+        _fsync(entry.parent)
+    except BaseException as error:
+        # leave the folder as it was; a failure in tidying must not hide the cause
         if attached:
-            con.execute("DETACH snapshot")
-        _remove(temp)
+            with contextlib.suppress(duckdb.Error):
+                con.execute("DETACH snapshot")
+        with contextlib.suppress(OSError):
+            discard_leftovers(settings)
+        if isinstance(error, (OSError, duckdb.IOException)):
+            raise PublishFailed(_failure_message(settings, error)) from error
         raise
+    snapshots.prune(settings)
     return counts
+
+
+def discard_leftovers(settings: Settings) -> None:
+    """Remove what a publish that failed or was killed left in the serving folder: its
+    temporary files and a history entry it never made current."""
+    for stale in settings.serving_dir.glob(f"{_TEMP_PREFIX}*"):
+        stale.unlink(missing_ok=True)
+    snapshots.discard_unpublished(settings)
+
+
+def _failure_message(settings: Settings, error: BaseException) -> str:
+    serving = settings.serving_dir
+    full = (isinstance(error, OSError) and error.errno == errno.ENOSPC) or (
+        "No space left on device" in str(error)
+    )
+    served = "the dashboard keeps serving the snapshot it had"
+    if not settings.snapshot_path.exists():
+        served = "there is no snapshot to serve yet"
+    if full:
+        free = shutil.disk_usage(serving).free / 1e6
+        need = settings.snapshot_path.stat().st_size / 1e6 if settings.snapshot_path.exists() else 0
+        return (
+            f"the disk holding {serving} is full ({free:.0f} MB free; publishing needs room "
+            f"for a copy of the snapshot, about {need:.0f} MB): the snapshot was not replaced "
+            f"and {served}. Free some space (or lower WSI_KEEP_SNAPSHOTS) and run the "
+            "refresh again"
+        )
+    return (
+        f"could not write the new snapshot in {serving} ({error}): the snapshot was not "
+        f"replaced and {served}"
+    )

@@ -15,6 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 #: the engines that run the models: DuckDB embedded (the default), or Apache Spark
 ENGINES = ("duckdb", "spark")
+#: ``WSI_LANDING_SETTLE_S`` when unset: an export copied in over a slow link may pause a
+#: few seconds; the landing sensor looks every 30 s anyway
+LANDING_SETTLE_S = 10.0
 _CRS_PREFIX = "WSI_CRS_"
 
 
@@ -60,6 +63,11 @@ class Settings:
     siting_time_limit_s: float = 10.0
     source_crs: dict[str, str] = field(default_factory=dict)
     map_tiles_url: str | None = None
+    #: the maps' basemap (none, tianditu, amap, custom; dashboards/basemaps.py), the
+    #: Tianditu key and the coordinate system of a custom tile URL
+    map_basemap: str | None = None
+    tianditu_key: str | None = None
+    map_tiles_crs: str = "wgs84"
     #: months the newest complete month may lag the current one before the dashboard warns
     data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
@@ -67,6 +75,12 @@ class Settings:
     #: what runs the models (:data:`ENGINES`); Spark's master URL when it is Spark
     engine: str = "duckdb"
     spark_master: str = "local[*]"
+    #: serving snapshots kept: the current one and those before it (a city user may view them)
+    keep_snapshots: int = 3
+    #: seconds a landing file must go unmodified before it is taken (still being written).
+    #: 0 here, so that code and tests that write a file and refresh at once take it; the
+    #: environment's default is :data:`LANDING_SETTLE_S`
+    landing_settle_s: float = 0.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,10 +97,15 @@ class Settings:
             siting_time_limit_s=_env_float("WSI_SITING_TIME_LIMIT_S", 10.0),
             source_crs=_source_crs(),
             map_tiles_url=os.environ.get("WSI_MAP_TILES_URL") or None,
+            map_basemap=os.environ.get("WSI_MAP_BASEMAP", "").strip().lower() or None,
+            tianditu_key=os.environ.get("WSI_TIANDITU_KEY", "").strip() or None,
+            map_tiles_crs=os.environ.get("WSI_MAP_TILES_CRS", "").strip().lower() or "wgs84",
             lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
             data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
             engine=_engine(),
             spark_master=os.environ.get("WSI_SPARK_MASTER", "").strip() or "local[*]",
+            keep_snapshots=max(1, _env_int("WSI_KEEP_SNAPSHOTS", 3)),
+            landing_settle_s=max(0.0, _env_float("WSI_LANDING_SETTLE_S", LANDING_SETTLE_S)),
         )
 
     @property
@@ -121,8 +140,14 @@ class Settings:
         return self.serving_dir / "current.duckdb"
 
     @property
-    def previous_snapshot_path(self) -> Path:
-        return self.serving_dir / "previous.duckdb"
+    def snapshot_history_dir(self) -> Path:
+        """The last ``keep_snapshots`` published snapshots (:mod:`pipelines.snapshots`)."""
+        return self.serving_dir / "history"
+
+    @property
+    def refresh_lock_path(self) -> Path:
+        """Held by whatever writes the lake, the warehouse or the snapshot, and by backups."""
+        return self.data_dir / ".refresh.lock"
 
     @property
     def reports_dir(self) -> Path:
@@ -135,6 +160,11 @@ class Settings:
     @property
     def users_path(self) -> Path:
         return self.data_dir / "users.json"
+
+    @property
+    def targets_path(self) -> Path:
+        """The targets and attention thresholds (pipelines/targets.py)."""
+        return self.data_dir / "targets.toml"
 
     @property
     def auth_state_path(self) -> Path:

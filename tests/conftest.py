@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Tests write their landing files and refresh at once; waiting for files still being
+# written (WSI_LANDING_SETTLE_S, default 10 s) has tests of its own that set it.
+os.environ["WSI_LANDING_SETTLE_S"] = "0"
 
 
 @pytest.fixture(scope="session")

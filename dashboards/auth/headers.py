@@ -23,11 +23,12 @@ class SecurityHeaders:
     """An ``after_request`` function for ``app`` (``static_endpoints``: cacheable)."""
 
     def __init__(
-        self, app: dash.Dash, static_endpoints: Collection[str], map_tiles_url: str | None
+        self, app: dash.Dash, static_endpoints: Collection[str], tile_urls: Collection[str]
     ) -> None:
         self.app = app
         self.static_endpoints = frozenset(static_endpoints)
-        self.extra_sources = tile_sources(map_tiles_url)
+        # the basemap's tile hosts (dashboards/basemaps.py): Tianditu's are eight
+        self.extra_sources = list(dict.fromkeys(s for url in tile_urls for s in tile_sources(url)))
 
     def __call__(self, response: Response) -> Response:
         endpoint = request.url_rule.endpoint if request.url_rule else None

@@ -52,6 +52,7 @@ from dashboards.auth.sessions import SessionStore
 from dashboards.auth.state import StateDB
 from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
+from dashboards.basemaps import tile_urls
 from dashboards.viewer import ROLE_LABELS, Viewer
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ class _Auth:
             f"{self.prefix}_favicon.ico",
         }
         static = self.public_endpoints - {self.login_endpoint}
-        self.headers = SecurityHeaders(app, static, settings.map_tiles_url)
+        self.headers = SecurityHeaders(app, static, tile_urls(settings))
 
     # -- the session ---------------------------------------------------------------
     def session_user(self) -> User | None:
@@ -281,6 +282,10 @@ def install_auth(
     if not config.enabled:
         log.warning("sign-in is OFF (WSI_AUTH=off): anyone reaching this port sees all data")
         server.before_request_funcs.setdefault(None, []).insert(0, _set_local_viewer)
+        # no sign-in, but a session still keeps a choice (the snapshot viewed)
+        server.secret_key = config.session_secret or load_or_create_secret(
+            settings.data_dir / ".flask_secret"
+        )
         return
 
     if config.proxy_hops > 0:

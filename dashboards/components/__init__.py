@@ -7,6 +7,7 @@ Import what a page needs from here::
     from dashboards.components import T, section, kpi_card, table, download_bar
 """
 
+from dashboards.components.charts import chart_outputs, chart_values
 from dashboards.components.common import T, context, explainer, graph, no_data, page_header, section
 from dashboards.components.downloads import download_bar, download_params
 from dashboards.components.kpi import kpi_card
@@ -22,6 +23,8 @@ from dashboards.components.tables import (
 
 __all__ = [
     "T",
+    "chart_outputs",
+    "chart_values",
     "context",
     "download_bar",
     "download_params",

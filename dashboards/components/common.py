@@ -15,6 +15,7 @@ from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboards import data
+from dashboards.figures.base import CONFIG
 from dashboards.i18n import help_text, t
 from dashboards.viewer import Viewer
 
@@ -53,9 +54,10 @@ def page_header(key: str) -> html.H2:
 
 
 def graph(graph_id: str, height: int = 320) -> dcc.Loading:
+    """A graph with the one config (:data:`dashboards.figures.base.CONFIG`: nothing of
+    Plotly's cloud); its callback sets the image download's name (components/charts.py)."""
     return dcc.Loading(
-        dcc.Graph(id=graph_id, config={"displaylogo": False},
-                  style={"minHeight": f"{height}px"}),
+        dcc.Graph(id=graph_id, config=CONFIG, style={"minHeight": f"{height}px"}),
         type="circle", delay_show=300,
     )  # fmt: skip
 

@@ -3,12 +3,13 @@
 A page places ``download_bar("name")`` under a table and writes the parameters it
 rendered the table with into ``download_params("name")`` (an Output of its callback).
 The one download callback queries the table again through ``data.download_table`` for
-the current viewer, so a download is restricted like any other query.
+the current viewer, so a download is restricted like any other query, and names the
+file for what it holds: ``<title>_<scope>_<data month>.xlsx`` (``data.describe``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
 
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
@@ -50,8 +51,21 @@ def register_download_callback(app: Dash) -> None:
         if not ctx.triggered_id or not any(clicks) or not data.available():
             raise PreventUpdate
         name, fmt = ctx.triggered_id["name"], ctx.triggered_id["fmt"]
-        table = data.download_table(data.current_viewer(), name, params or {})
-        stem = f"{name}_{date.today():%Y%m%d}"
+        viewer, lang = data.current_viewer(), lang or "zh"
+        try:
+            table = data.download_table(viewer, name, params or {})
+            about = data.describe(viewer, name, params or {}, lang, table.height)
+        except (KeyError, ValueError):  # a crafted name or setting: no file
+            raise PreventUpdate from None
+        stem = file_stem(about.title, about.scope_name, about.month)
+        content = export.About(about.title, about.lines)
         if fmt == "xlsx":
-            return dcc.send_bytes(export.to_xlsx(table, lang or "zh", name), f"{stem}.xlsx")
-        return dcc.send_bytes(export.to_csv(table, lang or "zh"), f"{stem}.csv")
+            return dcc.send_bytes(export.to_xlsx(table, lang, content), f"{stem}.xlsx")
+        return dcc.send_bytes(export.to_csv(table, lang, content), f"{stem}.csv")
+
+
+def file_stem(title: str, scope: str, month) -> str:
+    """``<title>_<scope>_<YYYY-MM>``, without characters a file name may not hold."""
+    parts = [title, scope, f"{month:%Y-%m}" if month else ""]
+    stem = "_".join(p for p in parts if p)
+    return re.sub(r'[\\/:*?"<>|\s]+', "-", stem)

@@ -1,31 +1,23 @@
-"""Tables (dash-ag-grid) with headings in the viewer's language."""
+"""Tables (dash-ag-grid) with headings, values and AG Grid's own words in the viewer's
+language, numbers shown as :mod:`dashboards.formats` says (as the downloads round them)."""
 
 from __future__ import annotations
+
+import json
 
 import polars as pl
 from dash import Output
 from dash_ag_grid import AgGrid
 
 from dashboards.components.downloads import download_params
+from dashboards.formats import number_format
 from dashboards.i18n import column, label_codes
-
-#: value formatters by column type (d3-format through AG Grid's valueFormatter)
-_PERCENT = {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"}
-_INTEGER = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
-_NUMBER = {"function": "params.value == null ? '' : d3.format(',.4~r')(params.value)"}
+from dashboards.i18n.grid import GRID_ZH
 
 
-#: AG Grid's own words in Chinese (its menus and filters); English is its default
-_ZH_LOCALE = {
-    "contains": "包含", "notContains": "不包含", "equals": "等于", "notEqual": "不等于",
-    "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
-    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于",
-    "greaterThanOrEqual": "大于等于", "inRange": "介于", "inRangeStart": "从", "inRangeEnd": "到",
-    "andCondition": "且", "orCondition": "或", "filterOoo": "筛选…", "noRowsToShow": "暂无数据",
-    "loadingOoo": "加载中…", "before": "早于", "after": "晚于", "true": "是", "false": "否",
-    "selectAll": "全选", "searchOoo": "搜索…", "applyFilter": "应用", "resetFilter": "重置",
-    "clearFilter": "清除",
-}  # fmt: skip
+def _formatter(spec: str) -> dict:
+    """A d3-format valueFormatter for AG Grid (blank for a missing value)."""
+    return {"function": f"params.value == null ? '' : d3.format('{spec}')(params.value)"}
 
 
 def grid(name: str) -> dict:
@@ -33,11 +25,17 @@ def grid(name: str) -> dict:
     return {"type": "grid", "name": name}
 
 
+#: AG Grid's words: its localeText is read once, when a grid is made, so the grid asks
+#: for each word as it shows it instead, and the browser's language decides
+#: (``wsiLocaleText`` in assets/plotly-locale-zh-cn.js, the Chinese from GRID_ZH)
+_LOCALE_TEXT = {"function": f"wsiLocaleText(params, {json.dumps(GRID_ZH, ensure_ascii=False)})"}
+
+
 def grid_options(lang: str | None) -> dict:
     return {
         "enableCellTextSelection": True,
         "suppressFieldDotNotation": True,
-        "localeText": {} if lang == "en" else _ZH_LOCALE,
+        "getLocaleText": _LOCALE_TEXT,
     }
 
 
@@ -60,12 +58,9 @@ def grid_columns(df: pl.DataFrame, lang: str, pinned: tuple[str, ...] = ()) -> l
         spec: dict = {"field": name, "headerName": column(name, lang)}
         if name in pinned:
             spec["pinned"] = "left"
-        if name.endswith("_rate"):
-            spec["valueFormatter"] = _PERCENT
-        elif dtype.is_float():
-            spec["valueFormatter"] = _NUMBER
-        elif dtype.is_integer() and not name.endswith(("_code", "row_number")):
-            spec["valueFormatter"] = _INTEGER
+        shown = number_format(name, dtype)
+        if shown is not None:
+            spec["valueFormatter"] = _formatter(shown.d3())
         if dtype.is_numeric():
             spec["type"] = "numericColumn"
         defs.append(spec)

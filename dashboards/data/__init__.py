@@ -19,7 +19,14 @@ One module per page area; pages call them through this package (``data.kpis(…)
   button exports.
 """
 
-from dashboards.data.coverage import community_coverage, coverage_at_radius, stations_in_month
+from dashboards.data.coverage import (
+    GAP_COLUMNS,
+    community_coverage,
+    coverage_at_radius,
+    coverage_gaps,
+    stations_in_month,
+    warm_coverage,
+)
 from dashboards.data.demand import (
     crowded_stations,
     demand_by_community,
@@ -28,7 +35,7 @@ from dashboards.data.demand import (
     service_mix,
     worker_mix,
 )
-from dashboards.data.downloads import DOWNLOADS, download_table
+from dashboards.data.downloads import DOWNLOADS, describe, download_table
 from dashboards.data.forecast import (
     ScopeForecast,
     forecast_stations,
@@ -39,15 +46,25 @@ from dashboards.data.hotline import hotline_by_category, hotline_routing, unassi
 from dashboards.data.membership import cumulative_enrolment, drives_by_platform
 from dashboards.data.overview import (
     KPI_COLUMNS,
+    RANK_COLUMNS,
     Change,
+    Standing,
+    attention,
     default_month,
+    inside_level,
     kpi_trend,
     kpis,
     months,
+    parent_figures,
+    peer_group,
+    peer_ranking,
+    provisional,
     ranking,
     scope_name,
     scope_options,
     snapshot_info,
+    standing,
+    targets,
 )
 from dashboards.data.quality import (
     QUARANTINE_SHOWN,
@@ -56,30 +73,36 @@ from dashboards.data.quality import (
     quarantine_rows_shown,
     quarantine_summary,
 )
-from dashboards.data.reports import report_files
-from dashboards.data.stations import station_registry
+from dashboards.data.reports import brief, brief_scope, month_card, report_files, report_groups
 from dashboards.data.snapshot import (
     Snapshot,
     available,
     configure,
     current_viewer,
+    newest,
+    set_snapshot_chooser,
     set_viewer_provider,
     settings,
     snapshot,
 )
+from dashboards.data.stations import station_registry
 from dashboards.viewer import Viewer
 from pipelines.serving import NoSnapshot
 
 __all__ = [
-    "DOWNLOADS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "Change", "NoSnapshot", "Snapshot",
-    "Viewer", "available", "community_coverage", "configure", "coverage_at_radius",
+    "DOWNLOADS", "GAP_COLUMNS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change",
+    "NoSnapshot", "Snapshot", "Standing", "Viewer", "attention", "available", "brief",
+    "brief_scope", "community_coverage", "configure", "coverage_at_radius", "coverage_gaps",
     "crowded_stations", "cumulative_enrolment", "current_viewer", "default_month",
-    "demand_by_community", "download_table", "drives_by_platform", "hotline_by_category",
-    "hotline_routing", "hour_weekday", "ingest_files", "kpi_trend", "kpis", "months",
-    "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking",
-    "report_files", "scope_name", "scope_options", "seasons", "service_mix",
-    "set_viewer_provider", "settings", "snapshot", "snapshot_info", "stations_in_month",
-    "station_registry", "unassigned_calls", "worker_mix",
+    "demand_by_community", "describe", "download_table", "drives_by_platform",
+    "hotline_by_category", "hotline_routing",
+    "hour_weekday", "ingest_files", "inside_level", "kpi_trend", "kpis", "month_card",
+    "months", "newest", "parent_figures", "peer_group", "peer_ranking", "provisional",
+    "quarantine_rows", "quarantine_rows_shown", "quarantine_summary", "ranking", "report_files",
+    "report_groups", "scope_name", "scope_options", "seasons", "service_mix",
+    "set_snapshot_chooser", "set_viewer_provider", "settings", "snapshot", "snapshot_info",
+    "standing", "station_registry", "stations_in_month", "targets", "unassigned_calls",
+    "warm_coverage", "worker_mix",
     # 需求预测 Demand forecast
     "ScopeForecast", "forecast_stations", "forecast_table", "scope_forecast",
 ]  # fmt: skip

@@ -1,5 +1,5 @@
-"""The data layer's connection to the serving snapshot, and who the current request's
-viewer is.
+"""The data layer's connection to the serving snapshot, which snapshot the current request
+reads, and who its viewer is.
 
 The snapshot is replaced atomically by the pipeline (``os.replace``). One read-only
 connection per process is kept and reopened when the file's inode, size or mtime
@@ -7,12 +7,19 @@ changes; an open file on Linux never blocks the rename. DuckDB shares one databa
 instance per path inside a process, so the old connection must be closed before the
 new file can be opened: queries therefore run one at a time under a lock, which also
 makes the single connection safe across the web server's threads.
+
+Every query reads the newest snapshot, unless the request's snapshot chooser (installed
+by the app: :mod:`dashboards.components.snapshot_picker`) names one of the earlier ones
+kept (``<data>/serving/history/``, never written once published) for a city user who
+chose it. Either way, every snapshot is opened by :func:`pipelines.serving.open_snapshot`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -78,13 +85,35 @@ _snapshots: dict[Path, Snapshot] = {}
 _snapshots_lock = threading.Lock()
 
 
-def snapshot(settings: Settings | None = None) -> Snapshot:
-    """The process-wide :class:`Snapshot` for the settings' snapshot path."""
-    path = (settings or get_settings()).snapshot_path
+def _shared(path: Path) -> Snapshot:
     with _snapshots_lock:
         if path not in _snapshots:
             _snapshots[path] = Snapshot(path)
         return _snapshots[path]
+
+
+def newest(settings: Settings | None = None) -> Snapshot:
+    """The process-wide :class:`Snapshot` of the newest snapshot (``current.duckdb``)."""
+    return _shared((settings or get_settings()).snapshot_path)
+
+
+def _newest_path(settings: Settings) -> Path:
+    return settings.snapshot_path
+
+
+_snapshot_chooser: Callable[[Settings], Path] = _newest_path
+
+
+def set_snapshot_chooser(chooser: Callable[[Settings], Path]) -> None:
+    """Install the function that tells which snapshot file the current request reads."""
+    global _snapshot_chooser
+    _snapshot_chooser = chooser
+
+
+def snapshot(settings: Settings | None = None) -> Snapshot:
+    """The process-wide :class:`Snapshot` the current request reads: the newest, or the
+    earlier one its chooser names."""
+    return _shared(_snapshot_chooser(settings or get_settings()))
 
 
 _settings: Settings | None = None
@@ -103,6 +132,35 @@ def settings() -> Settings:
 def query(sql: str, **params: Any) -> pl.DataFrame:
     """One parameterised query on the current snapshot."""
     return snapshot(settings()).query(sql, **params)
+
+
+def per_snapshot(maxsize: int = 8) -> Callable[[Callable], Callable]:
+    """Memoise a data-layer function on its (hashable) arguments and the version of the
+    snapshot it reads: what depends only on the snapshot is computed once per
+    replacement of the file, for the last ``maxsize`` argument sets."""
+
+    def decorate(function: Callable) -> Callable:
+        results: OrderedDict[tuple, Any] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(function)
+        def cached(*args: Any) -> Any:
+            key = (snapshot(settings()).version(), *args)
+            with lock:
+                if key in results:
+                    results.move_to_end(key)
+                    return results[key]
+            value = function(*args)
+            with lock:
+                results[key] = value
+                while len(results) > maxsize:
+                    results.popitem(last=False)
+            return value
+
+        cached.cache_clear = results.clear  # type: ignore[attr-defined]
+        return cached
+
+    return decorate
 
 
 def available() -> bool:

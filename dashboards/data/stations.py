@@ -26,7 +26,7 @@ def station_registry(
                   coalesce(m.active, false) AS active, coalesce(m.accepted, false) AS accepted,
                   s.accepted_on, s.opened_on, s.closed_on,
                   coalesce(m.visits, 0) AS visits, m.visits_per_seat_day, s.seats,
-                  s.open_hours, s.host_org, s.address
+                  s.open_hours, s.host_org, s.address, s.lat, s.lon
         FROM stations s LEFT JOIN station_monthly m
             ON m.station_id = s.station_id AND m.month = $m
         WHERE starts_with(s.community_code, $prefix) {condition}

@@ -1,6 +1,11 @@
-"""The figures' common look: fonts, colours, the empty figure, month axes."""
+"""The figures' common look: fonts, colours, the empty figure, month axes; and how every
+graph is configured: no way to Plotly's cloud, and an image download that carries the
+chart's title, scope and month in the picture (:func:`stamp`) and in its file name
+(:func:`graph_config`)."""
 
 from __future__ import annotations
+
+import re
 
 import plotly.graph_objects as go
 import polars as pl
@@ -53,3 +58,42 @@ def month_axis(fig: go.Figure, lang: str) -> go.Figure:
         tickformat="%b %Y" if lang == "en" else "%Y年%-m月", hoverformat="%Y-%m", dtick="M6"
     )
     return fig
+
+
+# --- config: what a graph's toolbar offers ------------------------------------------------
+
+#: every graph's config: internal figures never leave the server, so no button or link
+#: to Plotly's cloud or Chart Studio, no logo; the image download is a PNG at twice size
+CONFIG: dict = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "sendData": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "暖心驿站"},
+}
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def graph_config(title: str, scope_name: str, month: str) -> dict:
+    """:data:`CONFIG` with the image download named ``<title>_<scope>_<YYYY-MM>``."""
+    name = _NOT_IN_FILE_NAMES.sub("_", f"{title}_{scope_name}_{month}")
+    return {**CONFIG, "toImageButtonOptions": {**CONFIG["toImageButtonOptions"], "filename": name}}
+
+
+def stamp(fig: go.Figure | dict, title: str, scope_name: str, month_label: str) -> go.Figure | dict:
+    """The figure with "title · scope · month" written at its top left, so that its picture
+    says what it shows wherever it is forwarded."""
+    text = f"{title} · {scope_name} · {month_label}"
+    title_layout = {"text": text, "x": 0, "xanchor": "left", "y": 0.995, "yanchor": "top",
+                    "font": {"family": FONT, "size": 12, "color": "#7f8c8d"}}  # fmt: skip
+    if isinstance(fig, dict):  # a map built as a plain dict (figures/maps.py)
+        margin = {**fig["layout"].get("margin", {})}
+        margin["t"] = max(margin.get("t", 0), 36)
+        fig["layout"]["title"] = title_layout
+        fig["layout"]["margin"] = margin
+        return fig
+    top = max(fig.layout.margin.t or 0, 36)
+    return fig.update_layout(title=title_layout, margin={"t": top})

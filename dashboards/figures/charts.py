@@ -9,7 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboards.figures.base import COLORS, FONT, SEQUENCE, empty, month_axis, months, style
-from dashboards.i18n import WEEKDAYS, column, label, t
+from dashboards.i18n import WEEKDAYS, column, label, label_codes, t
 
 # --- overview ------------------------------------------------------------------------
 
@@ -38,27 +38,60 @@ def trends(df: pl.DataFrame, lang: str) -> go.Figure:
     return style(fig, 420, legend=False)
 
 
-RANK_MEASURES = ("coverage_rate", "visits", "resolution_rate")
+RANK_MEASURES = ("coverage_rate", "standard_rate", "visits", "resolution_rate_7d")
+MUTED_BAR = "#e6b0aa"
 
 
-def ranking(df: pl.DataFrame, measure: str, lang: str, ends: int = 10) -> go.Figure:
-    """Bars from the highest down; with more than 2 × ``ends`` scopes, the ``ends``
-    highest and the ``ends`` lowest (the download has them all)."""
+def ranking(
+    df: pl.DataFrame, measure: str, lang: str, ends: int = 10, *, highlight: str | None = None,
+    reference: tuple[str, float | None] | None = None, target: float | None = None,
+) -> go.Figure:  # fmt: skip
+    """Bars from the highest down, each with its value written at its end; with more than
+    2 × ``ends`` scopes, the ``ends`` highest and the ``ends`` lowest (the download has them
+    all), and ``highlight`` (a scope code) always. The highlighted scope is drawn strong and
+    the others muted; ``reference`` (name, value) is a dashed line (the city's or the
+    district's figure), ``target`` a dotted one. Each bar's customdata is its scope code,
+    what a click drills into."""
     if df.is_empty():
         return empty(lang, 300)
     df = df.sort(measure, descending=False, nulls_last=False)
     if df.height > 2 * ends:
-        df = pl.concat([df.head(ends), df.tail(ends)])
-    is_rate = measure.endswith("_rate")
+        keep = pl.int_range(pl.len()).is_in(
+            list(range(ends)) + list(range(df.height - ends, df.height))
+        )
+        if highlight is not None:
+            keep = keep | (pl.col("scope_code") == highlight)
+        df = df.filter(keep)
+    is_rate = measure.endswith("_rate") or measure.endswith("_rate_7d")
+    codes = df["scope_code"].to_list()
+    highlight = highlight if highlight in codes else None
+    colours = [COLORS["primary"] if highlight in (None, c) else MUTED_BAR for c in codes]
     fig = go.Figure(
         go.Bar(
             x=df[measure].to_list(), y=df["scope_name"].to_list(), orientation="h",
-            marker_color=COLORS["primary"],
+            marker_color=colours, customdata=codes,
+            texttemplate="%{x" + (":.1%" if is_rate else ":,") + "}", textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{y}: %{x" + (":.1%" if is_rate else ":,") + "}<extra></extra>",
         )
     )  # fmt: skip
+    # the reference's label left of its line, the target's right of its own: they are often
+    # close together
+    lines = [(reference, "dash", COLORS["muted"], "top left")]
+    if target is not None:
+        lines.append(((t("rank.target", lang), target), "dot", COLORS["good"], "top right"))
+    for line, dash, colour, position in lines:
+        if line is None or line[1] is None:
+            continue
+        name, value = line
+        text = f"{name} {value:.1%}" if is_rate else f"{name} {value:,.0f}"
+        fig.add_vline(x=value, line={"dash": dash, "color": colour, "width": 1.5},
+                      annotation={"text": text, "font": {"size": 11, "color": colour}},
+                      annotation_position=position)  # fmt: skip
     fig.update_xaxes(title=column(measure, lang), tickformat=".0%" if is_rate else ",")
-    return style(fig, max(260, 26 * df.height + 80), legend=False)
+    fig.update_yaxes(automargin=True)
+    fig = style(fig, max(280, 26 * df.height + 110), legend=False)
+    return fig.update_layout(margin={"r": 60, "t": 48})
 
 
 # --- demand --------------------------------------------------------------------------
@@ -74,6 +107,8 @@ def bars(df: pl.DataFrame, x: str, y: str, lang: str, enumeration: str | None = 
         cats = [label(enumeration, c, lang) for c in cats]
     values = df[y].to_list()
     bar = go.Bar(x=values, y=cats, orientation="h") if horizontal else go.Bar(x=cats, y=values)
+    bar.update(texttemplate="%{" + ("x" if horizontal else "y") + (":.1%}" if rate else ":,}"),
+               textposition="outside", cliponaxis=False)  # fmt: skip
     if horizontal:
         height = max(height, 24 * len(cats) + 90)  # a readable label for every bar
     fig = go.Figure(bar)
@@ -219,9 +254,10 @@ def cumulative(df: pl.DataFrame, lang: str) -> go.Figure:
 
 
 def quarantine_reasons(df: pl.DataFrame, lang: str) -> go.Figure:
-    """Quarantined rows per reason, stacked by source."""
+    """Quarantined rows per reason, stacked by source (both in the reader's words)."""
     if df.is_empty():
         return empty(lang)
+    df = label_codes(df.select("source", "reason", "rows"), lang)
     totals = df.group_by("source", "reason").agg(pl.col("rows").sum()).sort("source", "reason")
     fig = go.Figure()
     for source in totals["source"].unique().sort().to_list():

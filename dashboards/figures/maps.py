@@ -1,54 +1,66 @@
-"""Maps of the dashboard: MapLibre traces on the ``white-bg`` style with GeoJSON layers
-only — no glyph, sprite or tile request unless a tile basemap is configured, so they work
-offline. Maps are built as plain dicts (see :class:`MapFigure`)."""
+"""Maps of the dashboard: MapLibre traces on the ``white-bg`` style, built as plain dicts
+(see :class:`MapFigure`).
+
+Offline by default: no tile, glyph or sprite request. What orients the reader instead
+are :class:`Outlines`: district boundaries, subdistrict boundaries derived from the
+communities (:mod:`pipelines.planning.outlines`) and the areas' names. Names are a text
+trace in MapLibre's default font stack: MapLibre then draws CJK characters with the
+reader's own fonts instead of fetching glyphs, and names are kept to such characters.
+With a basemap (:mod:`dashboards.basemaps`) its tiles are drawn below everything, the
+names are the basemap's own, and on a GCJ-02 basemap every point and line is shifted to
+GCJ-02 for display.
+"""
 
 from __future__ import annotations
 
 import copy
-import json
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import plotly.io as pio
 import polars as pl
 
+from dashboards.basemaps import Basemap
 from dashboards.figures.base import BEIJING_CENTER, COLORS, FONT, SEQUENCE
 from dashboards.i18n import column, t
+from pipelines.ingest.coords import wgs84_to_gcj02
+from pipelines.planning.outlines import label_level, load_districts
 
-
-def _thin(ring: list, step: float) -> list:
-    """A ring without the points closer than ``step`` degrees to the last one kept."""
-    kept = [ring[0]]
-    for lon, lat, *_ in ring[1:-1]:
-        if abs(lon - kept[-1][0]) + abs(lat - kept[-1][1]) >= step:
-            kept.append([round(lon, 5), round(lat, 5)])
-    kept.append(ring[-1])
-    return kept
-
-
-@lru_cache(maxsize=4)
-def _geojson(path: str, mtime: float, step: float) -> dict | None:
-    collection = json.loads(Path(path).read_text(encoding="utf-8"))
-    for feature in collection.get("features", []):
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") == "Polygon":
-            geometry["coordinates"] = [_thin(r, step) for r in geometry["coordinates"]]
-        elif geometry.get("type") == "MultiPolygon":
-            geometry["coordinates"] = [[_thin(r, step) for r in p] for p in geometry["coordinates"]]
-        feature["properties"] = {k: v for k, v in feature.get("properties", {}).items()
-                                 if k in ("code", "name")}  # fmt: skip
-    return collection
+#: the font stack MapLibre draws CJK text in with local fonts (its default); any other
+#: would make it fetch glyphs
+LOCAL_FONT = "Open Sans Regular, Arial Unicode MS Regular"
 
 
 def district_boundaries(path: Path, step: float = 0.001) -> dict | None:
-    """The district boundaries' GeoJSON, thinned to points about 100 m apart (a line drawn
-    over the city needs no more, and every map update carries it), cached until the
-    file changes."""
-    try:
-        return _geojson(str(path), path.stat().st_mtime, step)
-    except FileNotFoundError:
-        return None
+    """The district boundaries' GeoJSON, thinned (every map update carries it), cached
+    until the file changes (:func:`pipelines.planning.outlines.load_districts`)."""
+    return load_districts(path, step)
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """What orients a map without a basemap: districts (GeoJSON), subdistrict lines (a
+    GeoJSON feature) and names to write (a frame of name, lat, lon)."""
+
+    districts: dict | None = None
+    subdistricts: dict | None = None
+    labels: pl.DataFrame | None = None
+
+    @classmethod
+    def of(cls, geography: dict, communities: pl.DataFrame) -> Outlines:
+        """The outlines of ``data.geography()`` for a map of these communities: the
+        subdistricts' names when they lie in one district, else the districts'."""
+        level = label_level(communities) if communities.height else "district"
+        return cls(geography["districts"], geography["subdistricts"], geography["labels"][level])
+
+
+def fullwidth(text: str) -> str:
+    """ASCII digits and letters as their full-width forms, which MapLibre draws with
+    local fonts (module docstring): ``12`` → ``１２``."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
 class MapFigure(dict):
@@ -96,32 +108,91 @@ def _map_base(template: str, styled: bool) -> dict:
     return layout
 
 
-def map_layers(boundaries: dict | None, tiles_url: str | None) -> list[dict]:
-    """A raster basemap only when one is configured, and the district lines. No symbol
-    layers: they would fetch glyphs from the network. The GeoJSON is the cached one of
-    :func:`district_boundaries`, referenced rather than copied."""
-    layers = []
-    if tiles_url:
-        layers.append({"sourcetype": "raster", "source": [tiles_url], "below": "traces"})
-    if boundaries:
-        layers.append({"sourcetype": "geojson", "source": boundaries, "type": "line",
-                       "color": "#7f8c8d", "line": {"width": 1.2}})  # fmt: skip
+_shifted: dict[int, tuple[object, object]] = {}
+
+
+def _to_gcj02(geojson: dict) -> dict:
+    """A GCJ-02 copy of a (shared, cached) GeoJSON object, made once per object."""
+    if id(geojson) not in _shifted:
+
+        def shift(coordinates):
+            if coordinates and isinstance(coordinates[0], int | float):
+                lat, lon = wgs84_to_gcj02(coordinates[1], coordinates[0])
+                return [round(float(lon), 6), round(float(lat), 6)]
+            return [shift(c) for c in coordinates]
+
+        def walk(node):
+            if isinstance(node, dict):
+                return {k: shift(v) if k == "coordinates" else walk(v) for k, v in node.items()}
+            if isinstance(node, list):
+                return [walk(v) for v in node]
+            return node
+
+        # the original is kept with its copy so that its id is never reused
+        _shifted[id(geojson)] = (geojson, walk(geojson))
+    return _shifted[id(geojson)][1]
+
+
+def map_layers(outlines: Outlines | None, tiles: Basemap | None) -> list[dict]:
+    """The basemap's raster layers when one is configured, then district and subdistrict
+    lines below the traces. No symbol layer: those fetch glyphs. The GeoJSON is the
+    cached one, referenced rather than copied."""
+    layers = [{"sourcetype": "raster", "source": list(urls), "below": "traces"}
+              for urls in (tiles.layers if tiles else ())]  # fmt: skip
+    outlines = outlines or Outlines()
+    shift = _to_gcj02 if tiles is not None and tiles.crs == "gcj02" else (lambda g: g)
+    if outlines.subdistricts:
+        layers.append({"sourcetype": "geojson", "source": shift(outlines.subdistricts),
+                       "type": "line", "color": "#b3b6b7", "below": "traces",
+                       "line": {"width": 0.8, "dash": [3, 2]}})  # fmt: skip
+    if outlines.districts:
+        layers.append({"sourcetype": "geojson", "source": shift(outlines.districts),
+                       "type": "line", "color": "#7f8c8d", "below": "traces",
+                       "line": {"width": 1.4}})  # fmt: skip
     return layers
 
 
-def map_figure(traces: list[dict], boundaries: dict | None, tiles_url: str | None,
+def label_trace(labels: pl.DataFrame, size: int = 12) -> dict:
+    """Area names as text, in the font stack MapLibre draws locally (module docstring)."""
+    return {"type": "scattermap", "mode": "text", "lat": labels["lat"].to_list(),
+            "lon": labels["lon"].to_list(), "text": labels["name"].to_list(),
+            "textfont": {"family": LOCAL_FONT, "size": size, "color": "#666"},
+            "hoverinfo": "skip", "showlegend": False}  # fmt: skip
+
+
+def _shift_trace(trace: dict) -> dict:
+    if not trace.get("lat"):
+        return trace
+    lat, lon = wgs84_to_gcj02(np.asarray(trace["lat"], float), np.asarray(trace["lon"], float))
+    return {**trace, "lat": lat.round(6).tolist(), "lon": lon.round(6).tolist()}
+
+
+def map_figure(traces: list[dict], outlines: Outlines | None, tiles: Basemap | None,
                center: dict | None = None, zoom: float = 8.0, template: str | None = None,
                styled: bool = True) -> MapFigure:  # fmt: skip
     """A MapLibre map on the ``white-bg`` style as a plain dict: ``traces`` as given
-    (plain ``scattermap`` dicts, no validation), district lines from GeoJSON and a tile
-    basemap when one is configured. ``template`` is a plotly template's name (default:
-    plotly's default); ``styled`` adds the fonts and colours of :func:`_style`."""
+    (plain ``scattermap`` dicts, no validation) over the outlines, and the names when
+    there is no basemap (module docstring). ``template`` is a plotly template's name
+    (default: plotly's default); ``styled`` adds the fonts and colours of :func:`_style`."""
     base = _map_base(template or pio.templates.default, styled)
     # a fresh copy of the few small settings; the template (7 kB) is shared
     layout = _Record(copy.deepcopy({k: v for k, v in base.items() if k != "template"}))
     layout["template"] = base["template"]
+    if tiles is None and outlines is not None and outlines.labels is not None:
+        traces = [label_trace(outlines.labels), *traces]
+    if tiles is not None and tiles.crs == "gcj02":
+        traces = [_shift_trace(trace) for trace in traces]
+        if center:
+            lat, lon = wgs84_to_gcj02(center["lat"], center["lon"])
+            center = {"lat": float(lat), "lon": float(lon)}
+    if tiles is not None and tiles.attribution:
+        layout["annotations"] = [{
+            "text": tiles.attribution, "showarrow": False, "x": 1, "y": 0, "xref": "paper",
+            "yref": "paper", "xanchor": "right", "yanchor": "bottom",
+            "font": {"size": 10, "color": "#555"},
+        }]  # fmt: skip
     layout["map"] = {"style": "white-bg", "center": center or BEIJING_CENTER, "zoom": zoom,
-                     "layers": map_layers(boundaries, tiles_url)}  # fmt: skip
+                     "layers": map_layers(outlines, tiles)}  # fmt: skip
     return MapFigure(data=[_Record(trace) for trace in traces], layout=layout)
 
 
@@ -153,7 +224,7 @@ def fit_view(df: pl.DataFrame, width_px: int = 1000, height_px: int = 520) -> tu
 
 def coverage_map(
     communities: pl.DataFrame, stations: pl.DataFrame, lang: str,
-    boundaries: dict | None, tiles_url: str | None,
+    outlines: Outlines | None, tiles: Basemap | None,
 ) -> MapFigure:  # fmt: skip
     """Uncovered communities coloured by their uncovered workers, covered ones grey,
     stations as points: green when they meet the standard, blue when not."""
@@ -187,4 +258,4 @@ def coverage_map(
         hovertemplate=hover + "<extra></extra>",
     ))  # fmt: skip
     center, zoom = fit_view(communities)
-    return map_figure(traces, boundaries, tiles_url, center, zoom, template="plotly_white")
+    return map_figure(traces, outlines, tiles, center, zoom, template="plotly_white")

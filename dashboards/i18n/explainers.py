@@ -5,23 +5,37 @@ HELP: dict[str, tuple[str, str]] = {
         "在用驿站：启用日期不晚于月末且未在月初前停用。服务人次：当月服务记录人次之和；服务人数："
         "当月不同人员标识数。办结率 = 已办结 / 当月来电。入会率 = 入会人数 / 覆盖人数。覆盖率 = "
         "半径内有在用驿站的社区的户外劳动者 / 全部户外劳动者。环比、同比均由月度指标表计算，"
-        "相对变化 0.082 即 +8.2%。",
+        "相对变化 0.082 即 +8.2%。"
+        "卡片边框：绿色为达到目标，红色为未达标。环比只在“大幅变化”时着色（变差为红、变好为绿），"
+        "其余为灰色。按期办结率 = 受理满 7 日的工单中 7 日（168 小时）内办结的比例，"
+        "不因最新月份工单尚在办理期内而偏低；最新月份的热线数字标为“暂定”。排名为在同级（同一上级下）中的名次，"
+        "并列出上级（全市或本区）的数值。",
         "Active station: opened by the month's last day and not closed before its first day. "
         "Visits: sum of visits in the month; unique workers: distinct pseudonymised worker ids. "
         "Resolution rate = resolved / calls received in the month. Enrolment rate = enrolled / "
         "reached. Coverage rate = outdoor workers of communities with an active station within "
         "the radius / all outdoor workers. Month-on-month and year-on-year changes come from "
-        "kpi_monthly; a relative change of 0.082 is +8.2%.",
+        "kpi_monthly; a relative change of 0.082 is +8.2%. "
+        "A card's edge: green when the figure meets its target, red when it misses it. A "
+        "month-on-month change is coloured only when it is a large move (red the bad way, green "
+        "the good way), else grey. On-time resolution rate = of the calls at least 7 days old, "
+        "those resolved within 168 hours: it does not fall in the newest month just because "
+        "calls are still open; hotline figures of that month are marked provisional. The rank "
+        "is among the peers (same level, same parent), beside the parent's figure.",
     ),
     "trends": (
         "每月的服务人次、热线来电、入会人数与覆盖率，取自月度指标表（kpi_monthly）。",
         "Visits, calls, enrolled and coverage rate per month, from kpi_monthly.",
     ),
     "ranking": (
-        "各区、各街道（乡镇）当月的覆盖率、服务人次和办结率；办结率 = 已办结 / 当月来电，"
-        "无来电时为空。",
-        "Each district's and subdistrict's coverage rate, visits and resolution rate in the "
-        "month; resolution rate = resolved / calls, blank without calls.",
+        "当月的覆盖率、七有达标率、服务人次或按期办结率（受理满 7 日的来电中 7 日内办结的比例，"
+        "无此类来电时为空）。第一张图为本范围与同级（同一上级下）的比较，本范围以深色标出，虚线为"
+        "上级的数值，点线为目标；第二张图为本范围下一级的排名。点击条形进入该范围。",
+        "The month's coverage rate, standard rate, visits or on-time resolution rate (of the "
+        "calls at least 7 days old, those resolved within 7 days; blank without such calls). "
+        "The first chart compares this scope (dark) with its peers (same level, same parent), "
+        "the dashed line is the parent's figure, the dotted one the target; the second ranks "
+        "the scopes one level down. Click a bar to open that scope.",
     ),
     "coverage": (
         "社区质心与在用驿站之间的大圆距离（haversine，地球半径 6,371,008.8 米）不超过半径即为覆盖。"
@@ -66,10 +80,13 @@ HELP: dict[str, tuple[str, str]] = {
         "active stations whose seats are known.",
     ),
     "hotline": (
-        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；办结时长中位数 = 当月受理且已办结"
-        "工单的（办结时间 − 受理时间）中位数，单位小时。",
+        "来电 = 受理时间在当月的工单；办结率 = 其中已办结 / 来电；按期办结率 = 受理已满 7 日的"
+        "来电中 7 日（168 小时）内办结的比例，最新月份也可与之前比较；办结时长中位数 = 当月受理"
+        "且已办结工单的（办结时间 − 受理时间）中位数，单位小时。",
         "Calls = tickets received in the month; resolution rate = resolved of those / calls; "
-        "median hours = median of (resolved − received) over the month's resolved calls.",
+        "on-time resolution rate = of the calls at least 7 days old, those resolved within 168 "
+        "hours, comparable in the newest month too; median hours = median of (resolved − "
+        "received) over the month's resolved calls.",
     ),
     "backlog": (
         "月末积压 = 截至当月受理、状态仍未办结的工单数；满意度为当月有评价工单的平均分（1–5）。",
@@ -98,15 +115,19 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "stations": (
         "七有达标：避暑取暖、卫生间、饮用水、充电、防疫物品、医疗急救包、雨具七项齐全。已验收：验收日期"
-        "不晚于所选月份月末。服务人次为所选月份。",
+        "不晚于所选月份月末。服务人次为所选月份。地图按七有情况着色：齐全、缺 1 项、缺 2 项及以上，"
+        "本月未在用的为灰色；悬停可见所缺设施。",
         "Meets the standard (七有): all seven of shelter, toilet, drinking water, charging, "
         "epidemic supplies, first-aid kit and rain gear. Accepted: accepted on or before the "
-        "selected month's end. Visits are the selected month's.",
+        "selected month's end. Visits are the selected month's. The map colours each station by "
+        "its 七有: all seven, one missing, two or more missing, grey when not active in the "
+        "month; hover to see what it lacks.",
     ),
     "quality": (
-        "每个已载入文件都满足：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数。无法读取的文件标记为"
-        "“rejected”并说明原因；隔离行保留文件、行号、列、原因与原始值，修正后重新放入即可。",
-        "Every loaded file satisfies rows read = loaded + quarantined + superseded. A file that "
+        "每个已载入文件都满足：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数 + 跳过的合计与表尾行。"
+        "无法读取的文件标记为“已拒收”并说明原因；隔离行保留文件、行号、列、原因与原始值，修正后重新放入即可。",
+        "Every loaded file satisfies rows read = loaded + quarantined + superseded + skipped "
+        "totals and footers. A file that "
         "cannot be read is 'rejected' with its reason; a quarantined row keeps its file, row "
         "number, column, reason and original values, so the export can be fixed and dropped "
         "again.",
@@ -116,7 +137,10 @@ HELP: dict[str, tuple[str, str]] = {
         "最多。需求为各社区在所选半径下、按最新发布月份在用驿站计算的未覆盖劳动者（现有驿站固定）。"
         "方案相同时取总费用较低者，再按点位编号排序后逐个比较。求解器为 HiGHS 整数规划，"
         "在时间限制内证明最优，否则给出最优性差距。费用未知的点位（含社区中心点）按候选点位预计"
-        "费用的中位数计。点位按边际新增覆盖排序。",
+        "费用的中位数计。点位按边际新增覆盖排序。必建点位先建，其余点位是对剩余需求的最优方案；排除点位"
+        "不会入选。按预测人次规划时，未覆盖社区的权重 = 未覆盖人数 × 所在区已覆盖劳动者人均预测人次"
+        "（取整），同一区内系数相同。k ≤ 0、半径超出允许范围、预算为负时提示错误，不会改用默认值。"
+        "方案只保存规划条件，仅本人可见，打开时按当天数据和本人权限重新计算。",
         "Maximal covering location: choose at most k candidate sites (or stay within the budget "
         "of estimated cost) to cover the most outdoor workers not covered today. Demand is each "
         "community's uncovered workers at the chosen radius, given the stations active in the "
@@ -124,7 +148,26 @@ HELP: dict[str, tuple[str, str]] = {
         "then to the sorted list of site ids compared in order. HiGHS solves the integer "
         "programme and proves the plan optimal within the time limit, else states the gap. A "
         "site without a cost (community centroids too) counts at the median estimated cost of "
-        "the candidate sites. Sites are listed by marginal gain.",
+        "the candidate sites. Sites are listed by marginal gain. Pinned sites are built first "
+        "and the rest is the best plan for the demand they leave; excluded sites are never "
+        "chosen. Weighed by forecast visits, an uncovered community counts its uncovered "
+        "workers × its district's forecast visits per covered worker (rounded), one figure "
+        "per district. k ≤ 0, a radius out of range or a negative budget is refused with a "
+        "message, never replaced by a default. Scenarios keep the settings only, are seen "
+        "by their owner only, and are planned again on the day's data when opened.",
+    ),
+    # --- leadership (issue 16): the headline, targets, standing and provisional figures
+    "attention": (
+        "本月需关注的句子来自 attention_monthly：低于目标（七有达标率、覆盖率、按期办结率，目标见 "
+        "targets.toml）、环比大幅变化（比率 ≥ 5 个百分点，人数、人次 ≥ 20%，上月不少于 100）、"
+        "比同级中位数低 ≥ 10 个百分点、驿站上月有 ≥ 30 人次本月无记录、积压工单连续两月上升。"
+        "先列本范围的，再按类别汇总下一级；点击句子打开对应页面。",
+        "The sentences come from attention_monthly: a figure below its target (standard rate, "
+        "coverage rate, on-time resolution rate; targets in targets.toml), a large month-on-"
+        "month move (≥ 5 points for a rate, ≥ 20 % of at least 100 for a count), ≥ 10 points "
+        "below the peers' median, a station silent after ≥ 30 visits, a backlog rising two "
+        "months running. This scope's first, then one per kind for the scopes one level down; "
+        "a sentence opens its page.",
     ),
     # 需求预测 Demand forecast (issue 18), from docs/forecast.md
     "forecast": (

@@ -1,4 +1,7 @@
-"""UI strings (labels, titles, messages) in Chinese and English, by key."""
+"""UI strings (labels, titles, messages) in Chinese and English, by key; the planners'
+pages' and the downloads' are in :mod:`.planning`."""
+
+from dashboards.i18n.planning import PLANNING
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("暖心驿站数据平台", "Warm Station Insights"),
@@ -75,7 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # hotline
     "hotline.categories": ("各类诉求来电", "Calls by category"),
-    "hotline.performance": ("办结率与办结时长", "Resolution rate and time"),
+    "hotline.performance": ("按期办结率与办结时长", "On-time resolution rate and time"),
     "hotline.backlog": ("积压工单与满意度", "Backlog and satisfaction"),
     "hotline.routing": ("转办部门", "Routing departments"),
     "hotline.unassigned": ("未归属社区的来电", "Calls without a community"),
@@ -104,8 +107,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "quality.balanced": ("行数核对", "Row accounting"),
     "quality.equation": (
-        "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数",
-        "Per file: rows read = rows loaded + rows quarantined + rows superseded",
+        "每个文件：读取行数 = 载入行数 + 隔离行数 + 被覆盖行数 + 跳过的合计与表尾行",
+        "Per file: rows read = rows loaded + rows quarantined + rows superseded + total and "
+        "footer rows skipped",
     ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -114,43 +118,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "season.autumn": ("秋（9–11月）", "Autumn (Sep–Nov)"),
     "season.winter": ("冬（12–2月）", "Winter (Dec–Feb)"),
     "unknown": ("未知", "Unknown"),
-    # 选址规划 Siting
-    "page.siting": ("选址规划", "Siting"),
-    "siting.controls": ("规划条件", "Plan settings"),
-    "siting.k": ("新增驿站数 k", "New stations k"),
-    "siting.radius": ("服务半径（米）", "Service radius (m)"),
-    "siting.budget": ("预算（与预计费用同单位，可空）", "Budget (units of est. cost, optional)"),
-    "siting.district": ("区", "District"),
-    "siting.city": ("全市", "Whole city"),
-    "siting.centroids": (
-        "把未覆盖社区的中心点也作为候选点位",
-        "Also consider uncovered community centroids as sites",
+    # --- leadership (issue 16): the overview's headline, KPI cards, rankings, briefs, cards
+    "overview.attention": ("本月需关注", "What needs attention"),
+    "overview.rank_peers": ("{level}排名", "{level} ranked"),
+    "overview.rank_inside": ("{parent}内{level}排名", "{level} of {parent} ranked"),
+    "overview.drill_hint": ("点击条形可进入该范围", "Click a bar to open that scope"),
+    "overview.brief": ("本范围月度简报（HTML）", "Brief of this scope (HTML)"),
+    "overview.card": ("微信月报卡片（PNG）", "WeChat month card (PNG)"),
+    "overview.card_failed": (
+        "卡片未能生成：服务器上没有可用的 chromium。",
+        "The card could not be drawn: no chromium on the server.",
     ),
-    "siting.run": ("计算规划", "Plan"),
-    "siting.map": ("规划点位与新增覆盖的社区", "Planned sites and the communities they add"),
-    "siting.table": ("规划点位（按新增覆盖排序）", "Planned sites (by marginal gain)"),
-    "siting.summary": (
-        "{scope}：今日覆盖 {today:,} / {total:,} 名户外劳动者（{rate_today}）；"
-        "按规划新增 {sites} 个驿站后覆盖 {after:,}（{rate_after}），新增 {new:,}。"
-        "总费用 {cost:,.2f}。{quality}（{seconds:.1f} 秒）",
-        "{scope}: {today:,} of {total:,} outdoor workers covered today ({rate_today}); "
-        "with the {sites} planned stations {after:,} ({rate_after}), {new:,} more. "
-        "Total cost {cost:,.2f}. {quality} ({seconds:.1f} s)",
+    "overview.file_html": ("简报 HTML", "brief (HTML)"),
+    "overview.file_pdf": ("简报 PDF", "brief (PDF)"),
+    "overview.file_png": ("微信卡片 PNG", "WeChat card (PNG)"),
+    "overview.other_reports": (
+        "其他 {n} 个范围的报告与卡片",
+        "Reports and cards of {n} more scopes",
     ),
-    "siting.proven": ("已证明为最优方案", "Proven optimal"),
-    "siting.gap": (
-        "时间限制内未证明最优，最优性差距 ≤ {gap}",
-        "Not proven optimal within the time limit; gap ≤ {gap}",
-    ),
-    "siting.not_allowed": (
-        "选址规划按区或全市进行，您的账号范围不足一个区。",
-        "Siting plans a district or the city; your account's scope is smaller.",
-    ),
-    "legend.covered_today": ("今日已覆盖社区", "Covered today"),
-    "legend.new_covered": ("规划后新增覆盖", "Newly covered by the plan"),
-    "legend.still_uncovered": ("仍未覆盖", "Still uncovered"),
-    "legend.planned": ("规划点位", "Planned site"),
-    "legend.stations": ("现有驿站", "Existing stations"),
+    "overview.no_ranking": ("社区以下没有排名。", "Nothing is ranked below a community."),
+    "level.district": ("各区", "Districts"),
+    "level.subdistrict": ("各街道(乡镇)", "Subdistricts"),
+    "level.community": ("各社区", "Communities"),
+    "kpi.rank": ("第 {rank} / {peers}", "{rank} of {peers}"),
+    "kpi.provisional": ("暂定", "provisional"),
+    "kpi.target_met": ("目标 ≥ {target}，已达标", "Target ≥ {target}: met"),
+    "kpi.target_missed": ("目标 ≥ {target}，未达标", "Target ≥ {target}: missed"),
+    "rank.target": ("目标", "Target"),
+    "filter.fold": ("筛选：月份与范围", "Month and scope"),
     # 需求预测 Demand forecast (issue 18): the section on the demand page
     "forecast.title": ("需求预测", "Demand forecast"),
     "forecast.station": ("驿站", "Station"),
@@ -306,4 +301,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数据中还没有完整的月份（按日期现在应已有 {expected} 的数据）。",
         "The data holds no complete month yet ({expected} is due by now).",
     ),
+    # -- operations (issue 20): the snapshot a city user views ------------------------
+    "snapshot.label": ("数据快照", "Snapshot"),
+    "snapshot.newest": ("最新", "newest"),
+    "snapshot.viewing": (
+        "正在查看 {published} 发布的历史数据快照，不是最新数据；其他用户看到的仍是最新快照。"
+        "在右上角“数据快照”中选择“最新”即可返回。",
+        "You are viewing the snapshot published {published}, not the newest one; everyone "
+        "else sees the newest. Choose “newest” under Snapshot (top right) to go back.",
+    ),
+    "snapshot.gone": (
+        "您选择的历史快照已不再保留，现显示最新快照。",
+        "The earlier snapshot you chose is no longer kept: this is the newest one.",
+    ),
+    **PLANNING,
 }

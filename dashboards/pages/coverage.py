@@ -8,7 +8,10 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboards import data, figures
+from dashboards.basemaps import basemap
 from dashboards.components import (
+    chart_outputs,
+    chart_values,
     context,
     download_bar,
     graph,
@@ -19,12 +22,11 @@ from dashboards.components import (
     table_outputs,
     table_values,
 )  # fmt: skip
+from dashboards.data.siting import geography
+from dashboards.figures.maps import Outlines
 from dashboards.i18n import percent, t
 
 dash.register_page(__name__, path="/coverage", order=2, name="覆盖缺口", i18n_key="page.coverage")
-
-GAP_COLUMNS = ("community_name", "subdistrict", "district", "outdoor_workers",
-               "uncovered_workers", "nearest_station_m", "nearest_station_name")  # fmt: skip
 
 
 def layout(**_):
@@ -52,7 +54,7 @@ def layout(**_):
 
 
 @callback(
-    Output("coverage-map", "figure"),
+    *chart_outputs("coverage-map"),
     Output("coverage-summary", "children"),
     *table_outputs("coverage-gaps", "coverage_gaps"),
     Input("lang", "data"),
@@ -64,12 +66,17 @@ def update(lang, month, scope, radius_m):
     viewer, month, scope = context(month, scope)
     settings = data.settings()
     low, high = settings.radius_range_m
-    radius_m = min(high, max(low, float(radius_m or settings.coverage_radius_m)))
+    if not isinstance(radius_m, int | float) or not low <= radius_m <= high:
+        # a radius the slider cannot give: say so, never draw another radius instead
+        message = t("coverage.radius_invalid", lang, low=low, high=high, radius=radius_m)
+        empty = chart_values(figures.empty(lang), "coverage.map", viewer, scope, month, lang)
+        return *empty, message, [], [], None
+    radius_m = float(radius_m)
     communities = data.coverage_at_radius(viewer, scope, month, radius_m)
     stations = data.stations_in_month(viewer, scope, month)
     fig = figures.coverage_map(
-        communities, stations, lang,
-        figures.district_boundaries(settings.districts_geojson), settings.map_tiles_url,
+        communities, stations, lang, Outlines.of(geography(viewer), communities),
+        basemap(settings),
     )  # fmt: skip
     total = int(communities["outdoor_workers"].sum() or 0)
     uncovered = int(communities["uncovered_workers"].sum() or 0)
@@ -78,6 +85,7 @@ def update(lang, month, scope, radius_m):
         rate=percent((total - uncovered) / total if total else None),
         gaps=int((~communities["covered"]).sum()),
     )  # fmt: skip
-    gaps = communities.filter(communities["uncovered_workers"] > 0).select(GAP_COLUMNS)
+    gaps = communities.filter(communities["uncovered_workers"] > 0).select(data.GAP_COLUMNS)
     params = {"scope": scope, "month": month.isoformat(), "radius_m": radius_m}
-    return fig, summary, *table_values(gaps, lang, ("community_name",), params)
+    return (*chart_values(fig, "coverage.map", viewer, scope, month, lang), summary,
+            *table_values(gaps, lang, ("community_name",), params))  # fmt: skip

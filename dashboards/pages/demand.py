@@ -12,6 +12,8 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboards import data, figures
 from dashboards.components import (
     T,
+    chart_outputs,
+    chart_values,
     context,
     download_bar,
     download_params,
@@ -55,7 +57,7 @@ def layout(**_):
 
 @callback(
     Output("demand-per", "options"),
-    Output("demand-communities", "figure"),
+    *chart_outputs("demand-communities"),
     *table_outputs("demand-table", "demand"),
     Input("lang", "data"),
     Input("month", "value"),
@@ -73,16 +75,17 @@ def communities(lang, month, scope, per):
     options = [{"label": t("demand.per_1000", lang), "value": "per_1000"},
                {"label": t("demand.absolute", lang), "value": "absolute"}]  # fmt: skip
     params = {"scope": scope, "month": month.isoformat()}
-    return options, fig, *table_values(df, lang, ("community_name",), params)
+    return (options, *chart_values(fig, "demand.per_community", viewer, scope, month, lang),
+            *table_values(df, lang, ("community_name",), params))  # fmt: skip
 
 
 @callback(
-    Output("demand-services", "figure"),
-    Output("demand-workers", "figure"),
-    Output("demand-heatmap", "figure"),
+    *chart_outputs("demand-services"),
+    *chart_outputs("demand-workers"),
+    *chart_outputs("demand-heatmap"),
     Output("demand-heatmap-note", "children"),
-    Output("demand-seasons", "figure"),
-    Output("demand-crowded", "figure"),
+    *chart_outputs("demand-seasons"),
+    *chart_outputs("demand-crowded"),
     Output(download_params("crowded_stations"), "data"),
     Input("lang", "data"),
     Input("month", "value"),
@@ -93,15 +96,20 @@ def mix(lang, month, scope):
     hours = data.hour_weekday(viewer, scope, month)
     note = t("demand.heatmap_parent", lang) if level_of(scope) == "community" else ""
     crowded = data.crowded_stations(viewer, scope, month)
+
+    def chart(fig, title_key: str) -> tuple:
+        return chart_values(fig, title_key, viewer, scope, month, lang)
+
     return (
-        figures.bars(data.service_mix(viewer, scope, month), "service", "visits", lang, "service"),
-        figures.bars(data.worker_mix(viewer, scope, month), "worker_type", "visits", lang,
-                     "worker_type"),
-        figures.heatmap(hours, lang),
+        *chart(figures.bars(data.service_mix(viewer, scope, month), "service", "visits", lang,
+                            "service"), "demand.service_mix"),
+        *chart(figures.bars(data.worker_mix(viewer, scope, month), "worker_type", "visits", lang,
+                            "worker_type"), "demand.worker_mix"),
+        *chart(figures.heatmap(hours, lang), "demand.heatmap"),
         note,
-        figures.seasons(data.seasons(viewer, scope), lang),
-        figures.bars(crowded, "station_name", "visits_per_seat_day", lang, horizontal=True,
-                     height=380),
+        *chart(figures.seasons(data.seasons(viewer, scope), lang), "demand.seasons"),
+        *chart(figures.bars(crowded, "station_name", "visits_per_seat_day", lang,
+                            horizontal=True, height=380), "demand.crowded"),
         {"scope": scope, "month": month.isoformat()},
     )  # fmt: skip
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, callback, html
+from dash import Input, callback, html
 
 from dashboards import data, figures
 from dashboards.components import (
+    chart_outputs,
+    chart_values,
     context,
     download_bar,
     graph,
@@ -42,9 +44,9 @@ def layout(**_):
 
 
 @callback(
-    Output("membership-platforms", "figure"),
-    Output("membership-cumulative", "figure"),
-    Output("membership-months", "figure"),
+    *chart_outputs("membership-platforms"),
+    *chart_outputs("membership-cumulative"),
+    *chart_outputs("membership-months"),
     *table_outputs("membership-table", "drives"),
     Input("lang", "data"),
     Input("month", "value"),
@@ -54,9 +56,16 @@ def update(lang, month, scope):
     viewer, month, scope = context(month, scope)
     drives = data.drives_by_platform(viewer, scope, month)
     this_month = drives.filter(pl.col("month") == month).sort("enrolled", descending=True)
+    charts = {
+        "membership.by_platform": figures.platforms(this_month, lang),
+        "membership.cumulative": figures.cumulative(data.cumulative_enrolment(viewer, scope), lang),
+        "membership.by_month": figures.stacked_over_months(
+            drives, "platform", "enrolled", lang, "platform"
+        ),
+    }
+    stamped = [v for key, fig in charts.items()
+               for v in chart_values(fig, key, viewer, scope, month, lang)]  # fmt: skip
     return (
-        figures.platforms(this_month, lang),
-        figures.cumulative(data.cumulative_enrolment(viewer, scope), lang),
-        figures.stacked_over_months(drives, "platform", "enrolled", lang, "platform"),
+        *stamped,
         *table_values(drives, lang, params={"scope": scope, "month": month.isoformat()}),
     )

@@ -3,6 +3,8 @@ quarantined by reason per source and month, and the row-accounting check per fil
 
 from __future__ import annotations
 
+import json
+
 import dash
 from dash import Input, Output, callback, html
 
@@ -22,6 +24,7 @@ from dashboards.components import (
     table_values,
 )  # fmt: skip
 from dashboards.i18n import t
+from dashboards.i18n.values import FILE_STATUSES, pick
 
 dash.register_page(
     __name__,
@@ -72,8 +75,9 @@ def update(lang):
     for spec in file_columns:
         if spec["field"] == "balanced":
             spec["cellRenderer"] = "agCheckboxCellRenderer"
-        if spec["field"] == "status":
-            spec["cellClassRules"] = {"rejected": "params.value === 'rejected'"}
+        if spec["field"] == "status":  # the cell shows the status in words
+            word = json.dumps(pick(FILE_STATUSES["rejected"], "rejected", lang))
+            spec["cellClassRules"] = {"rejected": f"params.value === {word}"}
         if spec["field"] == "message":
             spec["flex"] = 1
             spec["minWidth"] = 280

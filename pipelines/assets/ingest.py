@@ -17,7 +17,7 @@ from pipelines.assets.resources import WarehouseResource
 from pipelines.ingest.engine import ingest, landing_files
 from pipelines.ingest.specs import SPECS, SourceSpec
 from pipelines.lake import FileRecord, Lake
-from pipelines.refresh import default_workers
+from pipelines.refresh import default_workers, refresh_lock
 from pipelines.settings import get_settings
 from pipelines.warehouse.duck import DuckEngine
 from pipelines.warehouse.refresh import queue_lake_changes
@@ -60,13 +60,14 @@ def _ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         settings = get_settings()
-        records = ingest(settings, sources=[source], workers=default_workers())
         lake = Lake(settings.lake_dir)
-        with warehouse.connect() as con:
-            changes = queue_lake_changes(con, lake, DuckEngine(con).register(lake))
-            preview = con.execute(f"SELECT * FROM raw.{source} LIMIT {PREVIEW_ROWS}")
-            columns = [d[0] for d in preview.description]
-            preview_rows = preview.fetchall()
+        with refresh_lock(settings):  # the lake and the warehouse change together
+            records = ingest(settings, sources=[source], workers=default_workers())
+            with warehouse.connect() as con:
+                changes = queue_lake_changes(con, lake, DuckEngine(con).register(lake))
+                preview = con.execute(f"SELECT * FROM raw.{source} LIMIT {PREVIEW_ROWS}")
+                columns = [d[0] for d in preview.description]
+                preview_rows = preview.fetchall()
         for r in records:
             context.log.info(
                 f"{r.path}: {r.status}, {r.rows_read} read, {r.rows_invalid} invalid"
@@ -88,6 +89,8 @@ def _ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 
 
 def _landing_state() -> dict[str, list[float]]:
+    """The landing files no longer being written (the same rule as ingestion's), with
+    their modification times and sizes."""
     settings = get_settings()
     return {
         file.relative_to(settings.landing_dir).as_posix(): [
@@ -103,7 +106,7 @@ def _landing_state() -> dict[str, list[float]]:
     name="landing_files_sensor",
     description="Requests a refresh (the `everything` job: ingest, the months the new files "
     "touch, checks, publish) when landing files are new or changed (by modification time "
-    "and size).",
+    "and size), once they are no longer being written (WSI_LANDING_SETTLE_S).",
     job_name="everything",
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,

@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines.assets.resources import WarehouseResource
 from pipelines.lake import Lake
-from pipelines.serving import publish_snapshot, unpublished
+from pipelines.serving import discard_leftovers, publish_snapshot, unpublished
 from pipelines.settings import get_settings
 from pipelines.warehouse.models import load_models
 
@@ -23,17 +23,18 @@ MART_KEYS = [dg.AssetKey(m.name) for m in load_models() if m.schema == "marts"]
     deps=MART_KEYS,
     description="The read-only snapshot the dashboard, the report and outside tools read "
     "(<data>/serving/current.duckdb): every mart, no raw rows, nothing personal, "
-    "replaced atomically, taking only the months that changed; the one before is kept "
-    "as previous.duckdb.",
+    "replaced atomically, taking only the months that changed; the last "
+    "WSI_KEEP_SNAPSHOTS are kept (<data>/serving/history/).",
 )
 def serving_snapshot(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     settings = get_settings()
     with warehouse.connect() as con:
+        discard_leftovers(settings)  # of a publish that was killed
         due = unpublished(con, settings)
         counts = publish_snapshot(con, settings) if due else {}
-    Lake(settings.lake_dir).collect_garbage()
+        Lake(settings.lake_dir).collect_garbage()
     context.log.info("published %s changed tables to %s", len(due), settings.snapshot_path)
     return dg.MaterializeResult(
         metadata={

@@ -1,6 +1,7 @@
 """Dagster definitions for the report step: ``monthly_report``, one partition a month.
 
-A partition writes the city's report for its month from the published snapshot. A
+A partition writes the month's briefs (the city's and every district's) and their WeChat
+month cards from the published snapshot. A
 month the snapshot has no figures for (before the data starts, or a month not yet
 loaded) is skipped, not failed: the asset is then not materialised for that
 partition and the log says why, so a backfill over the whole range stays green
@@ -14,8 +15,9 @@ from datetime import date, timedelta
 
 import dagster as dg
 
-from pipelines.report import MonthWithoutData, write_report
+from pipelines.report import MonthWithoutData, write_reports
 from pipelines.report import formatting as f
+from pipelines.report.card import write_card
 from pipelines.settings import get_settings
 
 monthly_partitions = dg.MonthlyPartitionsDefinition(
@@ -27,18 +29,21 @@ monthly_partitions = dg.MonthlyPartitionsDefinition(
     partitions_def=monthly_partitions,
     deps=[dg.AssetKey("serving_snapshot")],
     group_name="report",
-    kinds={"html", "pdf"},
+    kinds={"html", "pdf", "png"},
     output_required=False,
-    description="月度报告: the leadership brief of a month (HTML, and PDF via chromium).",
+    description="月度报告: the leadership briefs of a month, the city's and every district's "
+    "(HTML, and PDF via chromium), and their WeChat month cards (PNG).",
 )
 def monthly_report(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
     settings = get_settings()
     month = date.fromisoformat(context.partition_key)
     try:
-        files = write_report(settings.snapshot_path, settings.reports_dir, month)
+        briefs = write_reports(settings.snapshot_path, settings.reports_dir, month)
     except MonthWithoutData as error:
         context.log.warning(f"no report for {month:%Y-%m}: {error}; partition skipped")
         return
+    cards = [write_card(b.report, settings.reports_dir / "cards") for b in briefs]
+    files = briefs[0]  # the city's
     if files.pdf is None:
         context.log.warning(f"PDF skipped for {month:%Y-%m}: {files.pdf_skipped}")
     kpi = files.report.kpi
@@ -59,6 +64,8 @@ def monthly_report(context: dg.AssetExecutionContext) -> Iterator[dg.Materialize
         "html": dg.MetadataValue.path(str(files.html)),
         "html_bytes": files.html.stat().st_size,
         "preview": dg.MetadataValue.md(preview),
+        "briefs": len(briefs),
+        "cards": sum(card.png is not None for card in cards),
     }
     if files.pdf is not None:
         metadata["pdf"] = dg.MetadataValue.path(str(files.pdf))

@@ -1,5 +1,7 @@
-"""The resources the assets share: the working warehouse, and under the Spark engine the
-Spark session it runs the models on."""
+"""The resources the assets share: the working warehouse, held under the data folder's
+refresh lock (:func:`pipelines.refresh.refresh_lock`) while a step writes it, so that a
+run of the Dagster job, ``python -m pipelines run`` and a backup take turns; and under the
+Spark engine the Spark session it runs the models on."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import warehouse
+from pipelines.refresh import refresh_lock
 from pipelines.settings import get_settings
 from pipelines.warehouse import state
 from pipelines.warehouse.engine import Engine, open_engine
@@ -27,7 +30,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(Path(self.path)) as con:
+        with refresh_lock(get_settings()), warehouse.connect(Path(self.path)) as con:
             state.create(con)
             yield con
 

@@ -1,7 +1,9 @@
 """``python -m pipelines report``: write monthly reports from the published snapshot.
 
-    python -m pipelines report --month 2025-06              # the city: reports/2025-06.html|pdf
+    python -m pipelines report --month 2025-06     # the city (reports/2025-06.html|pdf) and
+                                                   # every district (2025-06-<code>.html|pdf)
     python -m pipelines report --month 2025-06 --district 房山区   # reports/2025-06-110111000000.*
+    python -m pipelines report --month 2025-06 --city-only        # the city's only
     python -m pipelines report --latest                      # the latest complete month
     python -m pipelines report --all                         # every month in the snapshot
 
@@ -29,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--month", help="the month, YYYY-MM")
     which.add_argument("--latest", action="store_true", help="the latest complete month")
     which.add_argument("--all", action="store_true", help="every month in the snapshot")
-    parser.add_argument("--district", help="a district's name (房山区) or code (110111)")
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("--district", help="a district's name (房山区) or code (110111)")
+    scope.add_argument("--city-only", action="store_true", help="the city's report only")
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only")
     parser.set_defaults(func=run)
 
@@ -49,7 +53,7 @@ def _months(args: argparse.Namespace) -> list[date]:
 
 def run(args: argparse.Namespace) -> int:
     # the report stack (duckdb, the renderer) loads here, not when the CLI starts
-    from pipelines.report import ReportDataError, write_report
+    from pipelines.report import ReportDataError, write_report, write_reports
     from pipelines.report.pdf import PdfError
     from pipelines.serving import NoSnapshot
 
@@ -58,16 +62,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         months = _months(args)
         for month in months:
-            files = write_report(
-                settings.snapshot_path,
-                settings.reports_dir,
-                month,
-                args.district,
-                pdf=not args.no_pdf,
-            )
-            print(files.html)
-            if files.pdf:
-                print(files.pdf)
+            where = (settings.snapshot_path, settings.reports_dir, month)
+            if args.district or args.city_only:
+                written = [write_report(*where, args.district, pdf=not args.no_pdf)]
+            else:
+                written = write_reports(*where, pdf=not args.no_pdf)
+            for files in written:
+                print(files.html)
+                if files.pdf:
+                    print(files.pdf)
     except (ReportDataError, NoSnapshot) as error:
         print(f"report: {error}", file=sys.stderr)
         return 2

@@ -36,6 +36,7 @@ HEADERS = {
     "community_code": ("社区代码", "community_code"),
     "est_cost": ("预计费用(万元)", "est_cost"),
     "seats": ("座位数(个)", "seats"),
+    "address": ("地址", "address"),
 }
 #: the community code typed as a number, as spreadsheets often hold codes (it reads back as digits)
 CELL_TYPES = {
@@ -74,6 +75,21 @@ def build_candidates(
         prefix = DISTRICT_PREFIX[district]
         seq[prefix] = seq.get(prefix, 0) + 1
         ids.append(f"HX-{prefix}-{seq[prefix]:04d}")
+    # addresses from their own stream, so that the other columns stay as they were; one
+    # site in five has none, as in real lists
+    street = rng_for(seed, "candidate_addresses")
+    numbers, blank = street.integers(1, 300, size=n), street.random(n) < 0.2
+    addresses = [
+        None if empty else f"{district}{sub}{short}{number}号"
+        for district, sub, short, number, empty in zip(
+            where["district"],
+            where["subdistrict"],
+            where["short_name"],
+            numbers,
+            blank,
+            strict=True,
+        )
+    ]
     return pl.DataFrame(
         {
             "site_id": ids,
@@ -84,6 +100,7 @@ def build_candidates(
             "community_code": where["community_code"],
             "est_cost": costs,
             "seats": seats,
+            "address": addresses,
         }
     ).sort("site_id")
 

@@ -29,6 +29,7 @@ model materialised as a view).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -182,6 +183,10 @@ def declare_variables(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, type_ in variables:
         value = con.execute("SELECT getvariable(?)", [name]).fetchall()[0][0]
         spark_type = exp.DataType.build(type_, dialect="duckdb").sql(dialect=ProjectSpark)
-        literal = exp.convert(value).sql(dialect=ProjectSpark)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            # SQLGlot writes year 1 as '1-01-01'; the refresh window's "every month" starts there
+            literal = f"DATE '{value.isoformat()}'"
+        else:
+            literal = exp.convert(value).sql(dialect=ProjectSpark)
         statements.append(f"DECLARE OR REPLACE VARIABLE {name} {spark_type} DEFAULT {literal}")
     return statements

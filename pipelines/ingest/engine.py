@@ -10,7 +10,9 @@ ingested in parallel (:func:`ingest`, one process per core). Per file,
 ``rows_read = rows_valid + rows_invalid + rows_skipped``; the warehouse then splits the
 valid rows into loaded, superseded and quarantined (unknown references, duplicate ids).
 A file is skipped when its size and modification time, or else its content hash, are
-those of its record.
+those of its record. A file still being written is waited for (:mod:`pipelines.ingest`,
+``WSI_LANDING_SETTLE_S``), and one that changes while it is read is not recorded: the
+next run reads it again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.ingest import engine_version, landing_files, privacy
+from pipelines.ingest import engine_version, landing_files, privacy, wait_until_settled
 from pipelines.ingest.communities import DistrictMatcher
 from pipelines.ingest.read import FileFacts, Unreadable, inspect_bytes, open_table
 from pipelines.ingest.specs import SPECS, SourceSpec, raw_columns
@@ -202,6 +204,9 @@ def ingest_file(file: Path, run: SourceRun, uploaded_by: str | None = None) -> F
         else:
             reason, rows = f"{file.name}: cannot be read ({exc})", 0
         record = FileRecord(rel, spec.name, facts.sha256, "rejected", rows, message=reason)
+    if _changed_since(file, stat):
+        log.warning("%s changed while it was read: the next run reads it again", rel)
+        return None  # its parts, named by no record, are collected later
     record = replace(
         record,
         ingested_at=_now(),
@@ -217,6 +222,18 @@ def ingest_file(file: Path, run: SourceRun, uploaded_by: str | None = None) -> F
     return record
 
 
+def _changed_since(file: Path, stat: os.stat_result) -> bool:
+    try:
+        now = file.stat()
+    except FileNotFoundError:
+        return True
+    return (now.st_size, now.st_mtime_ns, now.st_ctime_ns) != (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+    )
+
+
 def _ingest_files(source: str, files: list[str], settings: Settings) -> list[FileRecord]:
     """One worker's share: some files of one source (a process of its own)."""
     run = SourceRun(SPECS[source], settings, Lake(settings.lake_dir))
@@ -228,11 +245,11 @@ def ingest(
 ) -> list[FileRecord]:
     """Ingest the new and changed landing files of ``sources`` (all by default); with
     ``workers`` > 1, files are read by that many processes at once. Returns the records
-    of the files ingested."""
+    of the files ingested. Files still being written are waited for, a while."""
     settings = settings or get_settings()
-    jobs = [
-        (source, [str(f) for f in landing_files(settings, source)]) for source in (sources or SPECS)
-    ]
+    sources = list(sources or SPECS)
+    wait_until_settled(settings, sources)
+    jobs = [(source, [str(f) for f in landing_files(settings, source)]) for source in sources]
     jobs = [(source, files) for source, files in jobs if files]
     if workers <= 1 or sum(len(files) for _, files in jobs) <= 1:
         return [r for source, files in jobs for r in _ingest_files(source, files, settings)]

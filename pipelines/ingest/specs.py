@@ -275,6 +275,7 @@ CANDIDATE_SITES = SourceSpec(
         Column("community_code", "code", ("社区代码",)),
         Column("est_cost", "float", ("预计费用", "建设费用")),
         Column("seats", "int", ("座位数",)),
+        Column("address", "text", ("地址", "详细地址")),
     ),
     key="site_id",
     coordinates=("lat", "lon"),

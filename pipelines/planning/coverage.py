@@ -34,34 +34,61 @@ def cover(communities: pl.DataFrame, stations: pl.DataFrame, radius_m: float) ->
 
     A community or station without coordinates covers and is covered by nothing.
     """
-    n = communities.height
-    located = (communities["lat"].is_not_null() & communities["lon"].is_not_null()).to_numpy()
-    rows = np.flatnonzero(located)
-    usable = stations["lat"].is_not_null() & stations["lon"].is_not_null()
-    station_rows = np.flatnonzero(usable.to_numpy())
-    lat, lon = communities["lat"].to_numpy()[rows], communities["lon"].to_numpy()[rows]
-    s_lat = stations["lat"].to_numpy()[station_rows]
-    s_lon = stations["lon"].to_numpy()[station_rows]
-    i, j, _ = pairs_within(lat, lon, s_lat, s_lon, radius_m)
-    within_r = np.zeros(n, dtype=np.int64)
-    within_r[rows] = np.bincount(i, minlength=len(rows))
-    standard_r = np.zeros(n, dtype=np.int64)
-    if "meets_standard" in stations.columns:
-        standard = stations["meets_standard"].fill_null(False).to_numpy()[station_rows]
-        standard_r[rows] = np.bincount(i[standard[j].astype(bool)], minlength=len(rows))
-    index, dist = nearest(lat, lon, s_lat, s_lon)
-    nearest_m = np.full(n, np.nan)
-    nearest_row = np.full(n, -1, dtype=np.int64)
-    found = index >= 0
-    nearest_m[rows[found]] = dist[found]
-    nearest_row[rows[found]] = station_rows[index[found]]
-    covered = within_r > 0
-    workers = communities["outdoor_workers"].fill_null(0).to_numpy()
-    return communities.with_columns(
-        pl.Series("stations_within_r", within_r, dtype=pl.Int64),
-        pl.Series("covered", covered),
-        pl.Series("standard_covered", standard_r > 0),
-        pl.Series("uncovered_workers", np.where(covered, 0, workers), dtype=pl.Int64),
-        pl.Series("nearest_station_m", nearest_m).fill_nan(None),
-        pl.Series("nearest_station", nearest_row).replace(-1, None),
-    )
+    return CoverageIndex(communities, stations, radius_m).at(radius_m)
+
+
+class CoverageIndex:
+    """:func:`cover` for one set of communities and stations at any radius up to
+    ``widest_m``: the pairs within the widest radius and each community's nearest station
+    are found once, so a radius is a filter over those pairs (the dashboard's radius
+    slider, cached per snapshot and month)."""
+
+    def __init__(self, communities: pl.DataFrame, stations: pl.DataFrame, widest_m: float):
+        self.communities = communities
+        self.widest_m = widest_m
+        located = communities["lat"].is_not_null() & communities["lon"].is_not_null()
+        rows = np.flatnonzero(located.to_numpy())
+        usable = stations["lat"].is_not_null() & stations["lon"].is_not_null()
+        station_rows = np.flatnonzero(usable.to_numpy())
+        lat, lon = communities["lat"].to_numpy()[rows], communities["lon"].to_numpy()[rows]
+        s_lat = stations["lat"].to_numpy()[station_rows]
+        s_lon = stations["lon"].to_numpy()[station_rows]
+        i, j, distance = pairs_within(lat, lon, s_lat, s_lon, widest_m)
+        # pairs nearest first: the pairs within a radius are a prefix
+        order = np.argsort(distance, kind="stable")
+        self._distance = distance[order]
+        self._community = rows[i[order]]  # the community's row in ``communities``
+        standard = np.zeros(len(i), dtype=bool)
+        if "meets_standard" in stations.columns:
+            flags = stations["meets_standard"].fill_null(False).to_numpy()[station_rows]
+            standard = flags[j[order]].astype(bool)
+        # the same for the pairs with a standard-meeting station
+        self._standard_distance = self._distance[standard]
+        self._standard_community = self._community[standard]
+        index, dist = nearest(lat, lon, s_lat, s_lon)
+        n = communities.height
+        self._nearest_m = np.full(n, np.nan)
+        self._nearest_row = np.full(n, -1, dtype=np.int64)
+        found = index >= 0
+        self._nearest_m[rows[found]] = dist[found]
+        self._nearest_row[rows[found]] = station_rows[index[found]]
+        self._workers = communities["outdoor_workers"].fill_null(0).to_numpy()
+
+    def at(self, radius_m: float) -> pl.DataFrame:
+        """The communities with :data:`COVERAGE_COLUMNS` at ``radius_m`` (<= the widest)."""
+        if radius_m > self.widest_m:
+            raise ValueError(f"radius {radius_m} m is wider than the index's {self.widest_m} m")
+        n = self.communities.height
+        within = np.searchsorted(self._distance, radius_m, side="right")
+        within_r = np.bincount(self._community[:within], minlength=n)
+        standard = np.searchsorted(self._standard_distance, radius_m, side="right")
+        standard_r = np.bincount(self._standard_community[:standard], minlength=n)
+        covered = within_r > 0
+        return self.communities.with_columns(
+            pl.Series("stations_within_r", within_r, dtype=pl.Int64),
+            pl.Series("covered", covered),
+            pl.Series("standard_covered", standard_r > 0),
+            pl.Series("uncovered_workers", np.where(covered, 0, self._workers), dtype=pl.Int64),
+            pl.Series("nearest_station_m", self._nearest_m).fill_nan(None),
+            pl.Series("nearest_station", self._nearest_row).replace(-1, None),
+        )

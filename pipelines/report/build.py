@@ -3,6 +3,8 @@
 The city's report is ``YYYY-MM.html``; a district's is ``YYYY-MM-<district code>.html``
 (``2025-06-110111000000.html`` for 房山区), with the PDF alongside under the same
 name. The PDF is skipped, and the result says why, when no chromium is installed.
+:func:`write_reports` writes the city's and every district's; :func:`brief_html` renders
+any city, district or subdistrict's brief without writing it (the dashboard's download).
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipelines.report.data import MonthlyReport, Scope, load_report, resolve_scope
+from pipelines.report.data import (
+    MonthlyReport,
+    Scope,
+    load_report,
+    report_scopes,
+    resolve_scope,
+    scope_of,
+)
 from pipelines.report.pdf import find_chromium, print_to_pdf
 from pipelines.report.render import render_html
 from pipelines.serving import open_snapshot
@@ -46,12 +55,36 @@ def write_report(
     """Render the report of ``month`` (the city, or ``district`` by name or code)."""
     con = open_snapshot(snapshot_path)
     try:
-        scope = resolve_scope(con, district)
-        report = load_report(con, month, scope)
+        report = load_report(con, month, resolve_scope(con, district))
     finally:
         con.close()
+    return _write(report, reports_dir, pdf)
+
+
+def write_reports(
+    snapshot_path: Path, reports_dir: Path, month: date, *, pdf: bool = True
+) -> list[ReportFiles]:
+    """The reports of ``month`` for the city and every district, the city's first."""
+    con = open_snapshot(snapshot_path)
+    try:
+        reports = [load_report(con, month, scope) for scope in report_scopes(con)]
+    finally:
+        con.close()
+    return [_write(report, reports_dir, pdf) for report in reports]
+
+
+def brief_html(snapshot_path: Path, month: date, scope_code: str) -> str:
+    """The brief of a city, district or subdistrict as HTML, written nowhere."""
+    con = open_snapshot(snapshot_path)
+    try:
+        return render_html(load_report(con, month, scope_of(con, scope_code)))
+    finally:
+        con.close()
+
+
+def _write(report: MonthlyReport, reports_dir: Path, pdf: bool) -> ReportFiles:
     reports_dir.mkdir(parents=True, exist_ok=True)
-    stem = report_stem(month, scope)
+    stem = report_stem(report.month, report.scope)
     html_path = reports_dir / f"{stem}.html"
     partial = html_path.with_name(html_path.name + ".partial")
     partial.write_text(render_html(report), encoding="utf-8")

@@ -57,13 +57,18 @@ def column_chart(
     write: Callable[[float], str],
     *,
     title: str,
+    width: int = WIDTH,
+    height: int = 160,
+    label_px: int = 12,
+    value_px: int = 10,
 ) -> str:
-    """Vertical columns over time, the last (the report's month) highlighted."""
+    """Vertical columns over time, the last (the report's month) highlighted; ``width``,
+    ``height`` and the font sizes in px of the drawing (the month card draws it large)."""
     if not items:
         return ""
-    height, top, bottom = 160, 20, 22
+    top, bottom = round(value_px * 2), round(label_px * 1.85)
     plot_height = height - top - bottom
-    slot = WIDTH / len(items)
+    slot = width / len(items)
     largest = max((value or 0 for _, value in items), default=0) or 1
     parts = []
     for i, (name, value) in enumerate(items):
@@ -74,20 +79,21 @@ def column_chart(
         parts.append(
             f'<rect x="{x + slot * 0.15:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{bar_height:.1f}" fill="{colour}" rx="2"/>'
-            f'<text x="{x + slot / 2:.1f}" y="{height - 8}" text-anchor="middle" '
-            f'style="{FONT}" fill="{TEXT}">{escape(name)}</text>'
+            f'<text x="{x + slot / 2:.1f}" y="{height - round(label_px * 0.67)}" '
+            f'text-anchor="middle" style="font-family:inherit;font-size:{label_px}px" '
+            f'fill="{TEXT}">{escape(name)}</text>'
         )
         if value is not None:
             parts.append(
-                f'<text x="{x + slot / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle" '
-                f'style="font-family:inherit;font-size:10px" fill="{TEXT}">'
+                f'<text x="{x + slot / 2:.1f}" y="{y - value_px / 2:.1f}" text-anchor="middle" '
+                f'style="font-family:inherit;font-size:{value_px}px" fill="{TEXT}">'
                 f"{escape(write(value))}</text>"
             )
-    return _svg(title, height, "".join(parts))
+    return _svg(title, height, "".join(parts), width)
 
 
-def _svg(title: str, height: int, body: str) -> str:
+def _svg(title: str, height: int, body: str, width: int = WIDTH) -> str:
     return (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}">{body}</svg>'
     )

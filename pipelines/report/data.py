@@ -2,7 +2,8 @@
 
 Every figure comes straight from a published table (docs/serving-snapshot.md); the only
 arithmetic here is month-on-month and year-on-year change, which metrics.md says the
-report derives from ``kpi_monthly``. A scope is the city or one district.
+report derives from ``kpi_monthly``. A scope is the city, a district or a subdistrict
+(the command line writes the city's and the districts'; the dashboard any of them).
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ HEADLINE: tuple[tuple[str, str, Kind], ...] = (
     ("coverage_rate", "驿站覆盖率", "rate"),
     ("standard_rate", "七有达标率", "rate"),
     ("calls", "热线工单", "count"),
-    ("resolution_rate", "工单办结率", "rate"),
+    ("resolution_rate_7d", "按期办结率", "rate"),
     ("enrolled", "新入会人数", "count"),
 )
+#: the hotline's figures: marked provisional in a provisional month (metrics.md "Hotline")
+HOTLINE_FIGURES = frozenset({"calls", "resolved", "resolution_rate", "resolution_rate_7d",
+                             "backlog", "median_resolution_hours", "avg_satisfaction"})  # fmt: skip
 
 TOP_GAPS = 10
 TOP_STATIONS = 5
@@ -44,7 +48,7 @@ class MonthWithoutData(ReportDataError):
 
 @dataclass(frozen=True)
 class Scope:
-    level: str  # "city" or "district", as kpi_monthly.scope_level
+    level: str  # "city", "district" or "subdistrict", as kpi_monthly.scope_level
     code: str
     name: str
 
@@ -52,6 +56,11 @@ class Scope:
     def district_code(self) -> str | None:
         """The filter for tables keyed by community or station (None: the whole city)."""
         return self.code if self.level == "district" else None
+
+    @property
+    def subdistrict_code(self) -> str | None:
+        """The filter for a subdistrict's communities and stations (None: not one)."""
+        return self.code if self.level == "subdistrict" else None
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,15 @@ class MonthlyReport:
     accepted: list[Row]
     quality: Row
     info: dict[str, str]
+    #: attention_monthly rows of the scope and the scopes one level down
+    attention: list[Row]
+    #: metric → target (the published ``targets``)
+    targets: dict[str, float]
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the month's hotline figures will still change."""
+        return bool(self.kpi.get("provisional"))
 
     @property
     def latest_complete_month(self) -> date | None:
@@ -142,6 +160,30 @@ def resolve_scope(con: duckdb.DuckDBPyConnection, district: str | None = None) -
     raise ReportDataError(f"unknown district {district!r}; the snapshot has: {known}")
 
 
+def scope_of(con: duckdb.DuckDBPyConnection, code: str) -> Scope:
+    """The city, district or subdistrict with this 12-digit code."""
+    rows = _rows(
+        con,
+        """SELECT DISTINCT scope_level, scope_name FROM kpi_monthly
+        WHERE scope_code = $code AND scope_level IN ('city', 'district', 'subdistrict')""",
+        code=code,
+    )
+    if not rows:
+        raise ReportDataError(f"no city, district or subdistrict with the code {code!r}")
+    return Scope(rows[0]["scope_level"], code, rows[0]["scope_name"])
+
+
+def report_scopes(con: duckdb.DuckDBPyConnection) -> list[Scope]:
+    """The scopes a month's reports are written for: the city, then every district."""
+    rows = _rows(
+        con,
+        """SELECT DISTINCT scope_level, scope_code, scope_name FROM kpi_monthly
+        WHERE scope_level IN ('city', 'district')
+        ORDER BY scope_level = 'district', scope_code""",
+    )
+    return [Scope(r["scope_level"], r["scope_code"], r["scope_name"]) for r in rows]
+
+
 def load_report(con: duckdb.DuckDBPyConnection, month: date, scope: Scope) -> MonthlyReport:
     """Everything the report for ``month`` and ``scope`` shows."""
     scope_params = {"level": scope.level, "code": scope.code}
@@ -166,7 +208,7 @@ def load_report(con: duckdb.DuckDBPyConnection, month: date, scope: Scope) -> Mo
             f"the snapshot has no figures for {month:%Y-%m} in {scope.name} "
             f"(months with data: {span})"
         )
-    district = scope.district_code
+    places = {"district": scope.district_code, "subdistrict": scope.subdistrict_code}
     by_month = {"m": month, **scope_params}
     return MonthlyReport(
         month=month,
@@ -192,12 +234,13 @@ def load_report(con: duckdb.DuckDBPyConnection, month: date, scope: Scope) -> Mo
             FROM community_coverage
             WHERE month = $m AND uncovered_workers > 0
               AND ($district IS NULL OR district_code = $district)
+              AND ($subdistrict IS NULL OR subdistrict_code = $subdistrict)
             ORDER BY uncovered_workers DESC, community_code
             LIMIT $limit
             """,
             m=month,
-            district=district,
             limit=TOP_GAPS,
+            **places,
         ),
         service_mix=_rows(
             con,
@@ -209,14 +252,14 @@ def load_report(con: duckdb.DuckDBPyConnection, month: date, scope: Scope) -> Mo
             """,
             **by_month,
         ),
-        busiest=_station_ranking(con, month, district, "visits"),
-        crowded=_station_ranking(con, month, district, "visits_per_seat_day"),
+        busiest=_station_ranking(con, month, places, "visits"),
+        crowded=_station_ranking(con, month, places, "visits_per_seat_day"),
         hotline=_rows(
             con,
             """
             SELECT category, calls, resolved,
                    CASE WHEN calls > 0 THEN resolved / calls END AS resolution_rate,
-                   median_resolution_hours
+                   eligible_calls_7d, resolution_rate_7d, median_resolution_hours
             FROM hotline_monthly
             WHERE month = $m AND scope_level = $level AND scope_code = $code AND calls > 0
             ORDER BY calls DESC, category
@@ -233,9 +276,9 @@ def load_report(con: duckdb.DuckDBPyConnection, month: date, scope: Scope) -> Mo
             """,
             **by_month,
         ),
-        opened=_station_events(con, month, district, "opened_on"),
-        closed=_station_events(con, month, district, "closed_on"),
-        accepted=_station_events(con, month, district, "accepted_on"),
+        opened=_station_events(con, month, places, "opened_on"),
+        closed=_station_events(con, month, places, "closed_on"),
+        accepted=_station_events(con, month, places, "accepted_on"),
         quality=_rows(
             con,
             """
@@ -247,11 +290,22 @@ def load_report(con: duckdb.DuckDBPyConnection, month: date, scope: Scope) -> Mo
             """,
         )[0],
         info=snapshot_info(con),
+        attention=_rows(
+            con,
+            """
+            SELECT * FROM attention_monthly
+            WHERE month = $m AND (scope_code = $code OR parent_code = $code)
+            ORDER BY priority, magnitude DESC, scope_code, metric
+            """,
+            m=month,
+            code=scope.code,
+        ),
+        targets={r["metric"]: r["target"] for r in _rows(con, "SELECT * FROM targets")},
     )
 
 
 def _station_ranking(
-    con: duckdb.DuckDBPyConnection, month: date, district: str | None, measure: str
+    con: duckdb.DuckDBPyConnection, month: date, places: dict[str, str | None], measure: str
 ) -> list[Row]:
     # measure is one of two column names chosen in this module, never user input
     assert measure in ("visits", "visits_per_seat_day")
@@ -263,17 +317,18 @@ def _station_ranking(
         FROM station_monthly AS m LEFT JOIN stations AS s USING (station_id)
         WHERE m.month = $m AND m.{measure} > 0
           AND ($district IS NULL OR m.district_code = $district)
+          AND ($subdistrict IS NULL OR m.subdistrict_code = $subdistrict)
         ORDER BY m.{measure} DESC, m.station_id
         LIMIT $limit
         """,
         m=month,
-        district=district,
         limit=TOP_STATIONS,
+        **places,
     )
 
 
 def _station_events(
-    con: duckdb.DuckDBPyConnection, month: date, district: str | None, column: str
+    con: duckdb.DuckDBPyConnection, month: date, places: dict[str, str | None], column: str
 ) -> list[Row]:
     """Stations whose ``opened_on``, ``closed_on`` or ``accepted_on`` falls in the month."""
     assert column in ("opened_on", "closed_on", "accepted_on")
@@ -284,9 +339,10 @@ def _station_events(
         FROM stations
         WHERE {column} >= $m AND {column} < $next
           AND ($district IS NULL OR district_code = $district)
+          AND ($subdistrict IS NULL OR subdistrict_code = $subdistrict)
         ORDER BY {column}, station_id
         """,
         m=month,
         next=add_months(month, 1),
-        district=district,
+        **places,
     )

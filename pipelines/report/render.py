@@ -7,17 +7,13 @@ are the reader's installed CJK fonts, never downloaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Literal
 
 from pipelines.report import formatting as f
-from pipelines.report.charts import bar_chart, column_chart
-from pipelines.report.data import HEADLINE, TREND_MONTHS, MonthlyReport, Row, add_months
-from pipelines.vocabulary import CATEGORY, PLATFORM, SERVICE
-
-#: a station-change list longer than this is cut, with a line saying how many more
-MAX_STATION_CHANGES = 15
+from pipelines.report import sections as sec
+from pipelines.report.attention import headline
+from pipelines.report.charts import column_chart
+from pipelines.report.data import HEADLINE, HOTLINE_FIGURES, TREND_MONTHS, MonthlyReport, add_months
 
 CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm;
@@ -51,6 +47,14 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; }
 .chart { display: block; margin: 4px 0 8px; }
 .more, footer { color: #777; font-size: 9pt; }
+.attention ul { margin: 4px 0 8px; padding-left: 20px; }
+.attention li { margin: 2px 0; }
+.attention li.adverse::marker { color: #c0392b; }
+.attention li.favourable::marker { color: #1e8449; }
+.card .target { font-size: 8.5pt; } .card .target.missed { color: #c0392b; }
+.card .target.met { color: #1e8449; }
+.card .flag { display: inline-block; font-size: 8pt; color: #a04000; background: #fdebd0;
+              border-radius: 3px; padding: 0 4px; margin-top: 2px; }
 footer { border-top: 1px solid #ddd; margin-top: 14px; padding-top: 4px; }
 """
 
@@ -61,14 +65,15 @@ def render_html(report: MonthlyReport) -> str:
     body = "".join(
         (
             _header(report, title),
+            _attention(report),
             _headline(report),
-            _coverage(report),
-            _demand(report),
-            _hotline(report),
-            _drives(report),
-            _station_changes(report),
-            _data_quality(report),
-            _footer(),
+            sec.coverage(report),
+            sec.demand(report),
+            sec.hotline(report),
+            sec.drives(report),
+            sec.station_changes(report),
+            sec.data_quality(report),
+            sec.footer(),
         )
     )
     return (
@@ -76,44 +81,6 @@ def render_html(report: MonthlyReport) -> str:
         f"<title>{escape(title)}</title><style>{CSS}</style></head>"
         f"<body>{body}</body></html>\n"
     )
-
-
-def _area(report: MonthlyReport) -> str:
-    return "全市" if report.scope.level == "city" else "全区"
-
-
-def _changes(report: MonthlyReport, column: str, kind: f.Kind) -> tuple[str, str]:
-    """Month-on-month and year-on-year phrases for one kpi_monthly column."""
-
-    def versus(earlier: Row | None, period: Literal["mom", "yoy"]) -> str:
-        return f.change(
-            report.kpi[column],
-            earlier[column] if earlier else None,
-            kind,
-            period=period,
-            previous_exists=earlier is not None,
-        )
-
-    return versus(report.previous, "mom"), versus(report.year_ago, "yoy")
-
-
-def _table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()
-) -> str:
-    def cell(tag: str, i: int, text: str) -> str:
-        attr = ' class="num"' if i in numeric else ""
-        return f"<{tag}{attr}>{escape(text)}</{tag}>"
-
-    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _p(text: str) -> str:
-    return f"<p>{escape(text)}</p>"
 
 
 def _header(report: MonthlyReport, title: str) -> str:
@@ -129,30 +96,63 @@ def _header(report: MonthlyReport, title: str) -> str:
             f'<p class="notice">注意：本月数据尚不完整（最近的完整月份为 '
             f"{f.month_label(latest)}），以下数字会随后续数据更新。</p>"
         )
+    if report.provisional:
+        parts.append(
+            '<p class="notice">热线数字为暂定：本月仍有工单受理未满 7 日，办结数还会增加；'
+            "办结情况按“按期办结率”（只计受理已满 7 日的工单）与上月比较。</p>"
+        )
     return "".join(parts) + "</header>"
+
+
+def _attention(report: MonthlyReport) -> str:
+    """本月需关注: the headline sentences (pipelines/report/attention.py)."""
+    items = "".join(
+        f'<li class="{"adverse" if n.adverse else "favourable"}">{escape(n.text)}</li>'
+        for n in headline(report.attention, report.scope.code, "zh")
+    )
+    return f'<section class="attention"><h2>本月需关注</h2><ul>{items}</ul></section>'
+
+
+def _target(report: MonthlyReport, column: str) -> str:
+    """A card's target line: "目标 ≥ 80.0%，未达标" (nothing for a figure without one)."""
+    target, value = report.targets.get(column), report.kpi[column]
+    if target is None or value is None:
+        return ""
+    met = value >= target
+    verdict = "已达标" if met else "未达标"
+    return (
+        f'<div class="target {"met" if met else "missed"}">'
+        f"目标 ≥ {f.percent(target)}，{verdict}</div>"
+    )
 
 
 def _headline(report: MonthlyReport) -> str:
     kpi = report.kpi
-    visits_mom, visits_yoy = _changes(report, "visits", "count")
-    workers_mom, _ = _changes(report, "unique_workers", "count")
-    coverage_mom, _ = _changes(report, "coverage_rate", "rate")
+    visits_mom, visits_yoy = sec.changes(report, "visits", "count")
+    workers_mom, _ = sec.changes(report, "unique_workers", "count")
+    coverage_mom, _ = sec.changes(report, "coverage_rate", "rate")
     radius = float(report.info.get("coverage_radius_m") or 1000)
     sentences = [
         f"本月服务人次 {f.count(kpi['visits'])}，{visits_mom}，{visits_yoy}。"
         f"服务劳动者 {f.count(kpi['unique_workers'])} 人，{workers_mom}。",
-        f"{_area(report)}在运营驿站 {f.count(kpi['active_stations'])} 个，其中七有达标 "
+        f"{sec.area(report)}在运营驿站 {f.count(kpi['active_stations'])} 个，其中七有达标 "
         f"{f.count(kpi['standard_stations'])} 个、已验收 {f.count(kpi['accepted_stations'])} 个；"
         f"驿站 {f.metres(radius)}范围内覆盖户外劳动者 {f.count(kpi['covered_workers'])} 人，"
         f"覆盖率 {f.percent(kpi['coverage_rate'])}，{coverage_mom}。",
     ]
     cards = []
     for column, label, kind in HEADLINE:
-        mom, yoy = _changes(report, column, kind)
+        mom, yoy = sec.changes(report, column, kind)
+        flag = (
+            '<div class="flag">暂定</div>'
+            if report.provisional and column in HOTLINE_FIGURES
+            else ""
+        )
         cards.append(
             f'<div class="card"><div class="label">{escape(label)}</div>'
             f'<div class="value">{escape(f.figure(kpi[column], kind))}</div>'
-            f'<div class="change">{escape(mom)}<br>{escape(yoy)}</div></div>'
+            f'<div class="change">{escape(mom)}<br>{escape(yoy)}</div>'
+            f"{_target(report, column)}{flag}</div>"
         )
     # always twelve slots, so that a young snapshot's few months are not drawn as
     # giant bars; months before the data starts stay empty
@@ -165,221 +165,9 @@ def _headline(report: MonthlyReport) -> str:
     )
     return (
         "<section><h2>一、核心指标</h2>"
-        + "".join(_p(s) for s in sentences)
+        + "".join(sec.paragraph(text) for text in sentences)
         + f'<div class="cards">{"".join(cards)}</div>'
         + "<h3>近 12 个月服务人次</h3>"
         + trend
         + "</section>"
-    )
-
-
-def _coverage(report: MonthlyReport) -> str:
-    kpi = report.kpi
-    uncovered_workers = kpi["outdoor_workers"] - kpi["covered_workers"]
-    uncovered_communities = kpi["communities"] - kpi["covered_communities"]
-    summary = (
-        f"{_area(report)}共有社区 {f.count(kpi['communities'])} 个，已覆盖 "
-        f"{f.count(kpi['covered_communities'])} 个；{f.count(uncovered_communities)} "
-        f"个未覆盖社区中共有户外劳动者 {f.count(uncovered_workers)} 人。"
-    )
-    if not report.gaps:
-        return (
-            f"<section><h2>二、覆盖缺口</h2>{_p(summary)}{_p('本月没有未覆盖的社区。')}</section>"
-        )
-    largest = report.gaps[0]
-    summary += (
-        f"缺口最大的是{largest['district']}{largest['subdistrict']}{largest['community_name']}"
-        f"（{f.count(largest['uncovered_workers'])} 人）。"
-    )
-    table = _table(
-        ("排名", "社区", "街道（乡镇）", "区", "户外劳动者", "最近驿站距离", "未覆盖人数"),
-        (
-            (
-                str(rank),
-                row["community_name"],
-                row["subdistrict"],
-                row["district"],
-                f.count(row["outdoor_workers"]),
-                f.metres(row["nearest_station_m"]),
-                f.count(row["uncovered_workers"]),
-            )
-            for rank, row in enumerate(report.gaps, 1)
-        ),
-        numeric=(0, 4, 5, 6),
-    )
-    return (
-        f"<section><h2>二、覆盖缺口：未覆盖劳动者最多的 {len(report.gaps)} 个社区</h2>"
-        f"{_p(summary)}{table}</section>"
-    )
-
-
-def _station_rows(rows: list[Row]) -> list[tuple[str, ...]]:
-    return [
-        (
-            row["station_name"],
-            f"{row['district'] or ''}{row['subdistrict'] or ''}",
-            f.count(row["visits"]),
-            f.count(row["seats"]) if row["seats"] is not None else f.MISSING,
-            f.per_seat_day(row["visits_per_seat_day"]),
-        )
-        for row in rows
-    ]
-
-
-def _demand(report: MonthlyReport) -> str:
-    parts = ["<section><h2>三、服务需求</h2>"]
-    if not report.service_mix:
-        parts.append(_p("本月没有服务记录。"))
-    else:
-        top = report.service_mix[0]
-        parts.append(
-            _p(
-                f"本月需求最多的服务是{SERVICE.label(top['service'])}，"
-                f"{f.count(top['visits'])} 人次，占 {f.percent(top['share'])}。"
-            )
-        )
-        parts.append("<h3>服务项目</h3>")
-        parts.append(
-            bar_chart(
-                [(SERVICE.label(row["service"]), row["visits"]) for row in report.service_mix],
-                f.count,
-                title="服务项目人次",
-                label_chars=6,
-            )
-        )
-    if report.busiest:
-        busiest = report.busiest[0]
-        sentence = (
-            f"最繁忙的驿站是{busiest['station_name']}，本月服务 {f.count(busiest['visits'])} 人次"
-        )
-        if report.crowded:
-            crowded = report.crowded[0]
-            sentence += (
-                f"；按座位计最拥挤的是{crowded['station_name']}，每座位每日 "
-                f"{f.per_seat_day(crowded['visits_per_seat_day'])} 人次"
-            )
-        parts.append(_p(sentence + "。"))
-    headers = ("驿站", "所在区、街道", "服务人次", "座位数", "每座位日均人次")
-    if report.busiest:
-        parts.append(f"<h3>服务人次最多的 {len(report.busiest)} 个驿站</h3>")
-        parts.append(_table(headers, _station_rows(report.busiest), numeric=(2, 3, 4)))
-    if report.crowded:
-        parts.append(f"<h3>最拥挤的 {len(report.crowded)} 个驿站（每座位日均人次）</h3>")
-        parts.append(_table(headers, _station_rows(report.crowded), numeric=(2, 3, 4)))
-    return "".join(parts) + "</section>"
-
-
-def _hotline(report: MonthlyReport) -> str:
-    kpi = report.kpi
-    rate_mom, _ = _changes(report, "resolution_rate", "rate")
-    backlog_mom, _ = _changes(report, "backlog", "count")
-    if kpi["calls"] == 0:
-        first = "本月没有受理热线工单。"
-    else:
-        first = (
-            f"本月受理热线工单 {f.count(kpi['calls'])} 件，办结 {f.count(kpi['resolved'])} 件，"
-            f"办结率 {f.percent(kpi['resolution_rate'])}，{rate_mom}；办结用时中位数 "
-            f"{f.hours(kpi['median_resolution_hours'])}，平均满意度 "
-            f"{f.score(kpi['avg_satisfaction'])}。"
-        )
-    backlog = f"月末未办结工单 {f.count(kpi['backlog'])} 件，{backlog_mom}。"
-    table = _table(
-        ("诉求类别", "工单", "办结", "办结率", "办结用时中位数"),
-        (
-            (
-                CATEGORY.label(row["category"]),
-                f.count(row["calls"]),
-                f.count(row["resolved"]),
-                f.percent(row["resolution_rate"]),
-                f.hours(row["median_resolution_hours"]),
-            )
-            for row in report.hotline
-        ),
-        numeric=(1, 2, 3, 4),
-    )
-    return (
-        f"<section><h2>四、工会热线</h2>{_p(first)}{_p(backlog)}"
-        f"{table if report.hotline else ''}</section>"
-    )
-
-
-def _drives(report: MonthlyReport) -> str:
-    kpi = report.kpi
-    if kpi["drives"] == 0:
-        return f"<section><h2>五、入会活动</h2>{_p('本月没有开展入会活动。')}</section>"
-    enrolled_mom, enrolled_yoy = _changes(report, "enrolled", "count")
-    sentence = (
-        f"本月开展入会活动 {f.count(kpi['drives'])} 场，覆盖 {f.count(kpi['reached'])} 人，"
-        f"新入会 {f.count(kpi['enrolled'])} 人，{enrolled_mom}，{enrolled_yoy}；"
-        f"入会率 {f.percent(kpi['enrollment_rate'])}。"
-    )
-    table = _table(
-        ("平台", "活动场次", "覆盖人数", "入会人数", "入会率"),
-        (
-            (
-                PLATFORM.label(row["platform"]),
-                f.count(row["drives"]),
-                f.count(row["reached"]),
-                f.count(row["enrolled"]),
-                f.percent(row["enrolled"] / row["reached"] if row["reached"] else None),
-            )
-            for row in report.drives
-        ),
-        numeric=(1, 2, 3, 4),
-    )
-    chart = bar_chart(
-        [(PLATFORM.label(row["platform"]), row["enrolled"]) for row in report.drives],
-        f.count,
-        title="各平台入会人数",
-        label_chars=6,
-    )
-    return (
-        f"<section><h2>五、入会活动（按平台）</h2>{_p(sentence)}"
-        f"<h3>各平台入会人数</h3>{chart}{table}</section>"
-    )
-
-
-def _station_changes(report: MonthlyReport) -> str:
-    changes = (("新开", report.opened), ("关闭", report.closed), ("通过验收", report.accepted))
-    sentence = (
-        f"本月新开驿站 {f.count(len(report.opened))} 个，关闭 {f.count(len(report.closed))} 个，"
-        f"通过验收 {f.count(len(report.accepted))} 个。"
-    )
-    parts = [f"<section><h2>六、驿站变动</h2>{_p(sentence)}"]
-    rows = []
-    more = []
-    for label, stations in changes:
-        for row in stations[:MAX_STATION_CHANGES]:
-            rows.append(
-                (
-                    label,
-                    row["station_name"],
-                    f"{row['district'] or ''}{row['subdistrict'] or ''}",
-                    f.day_label(row["day"]),
-                )
-            )
-        if len(stations) > MAX_STATION_CHANGES:
-            more.append(f"{label}另有 {len(stations) - MAX_STATION_CHANGES} 个未列出")
-    if rows:
-        parts.append(_table(("变动", "驿站", "所在区、街道", "日期"), rows))
-    if more:
-        parts.append(f'<p class="more">{escape("；".join(more))}（详见驿站台账）。</p>')
-    return "".join(parts) + "</section>"
-
-
-def _data_quality(report: MonthlyReport) -> str:
-    q = report.quality
-    scope_note = "（全市口径）" if report.scope.level != "city" else ""
-    sentence = (
-        f"数据质量{scope_note}：本期快照载入文件 {f.count(q['files_loaded'])} 个、"
-        f"{f.count(q['rows_loaded'])} 行，拒收文件 {f.count(q['files_rejected'])} 个，"
-        f"隔离问题行 {f.count(q['rows_quarantined'])} 行；问题明细见数据平台的“数据质量”页面。"
-    )
-    return f"<section><h2>七、数据质量</h2>{_p(sentence)}</section>"
-
-
-def _footer() -> str:
-    return (
-        "<footer>本报告由暖心驿站数据平台根据发布的数据快照自动生成；"
-        "各指标口径见平台“指标说明”。环比、同比为相对变化，比率指标的变化以百分点计。</footer>"
     )

@@ -13,10 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 
 from pipelines.ingest.specs import SPECS
-from pipelines.planning.geo import pairs_within
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import Engine, as_engine
 
@@ -25,7 +23,8 @@ ADDITIVE = (
     "outdoor_workers", "covered_workers", "communities", "covered_communities",
 )  # fmt: skip
 #: counts whose rows may lack a place below the city (unmatched calls, unplaced drives)
-AT_MOST = ("calls", "resolved", "backlog", "drives", "reached", "enrolled")
+AT_MOST = ("calls", "resolved", "eligible_calls_7d", "resolved_7d", "backlog", "drives",
+           "reached", "enrolled")  # fmt: skip
 COUNTS = (*ADDITIVE, *AT_MOST, "unique_workers")
 
 
@@ -68,6 +67,10 @@ def coverage_by_radius(
 ) -> dict[float, int]:
     """Covered workers in the latest month at each radius, recomputed independently of
     the SQL grid (KD-tree, pipelines/planning/geo.py)."""
+    import numpy as np  # imported here: a refresh that runs no coverage check skips SciPy
+
+    from pipelines.planning.geo import pairs_within
+
     engine = as_engine(engine)
     communities = engine.query(
         "SELECT lat, lon, outdoor_workers FROM marts.communities ORDER BY community_code"

@@ -36,6 +36,8 @@ class DuckEngine:
         for name, value in parameters.items():
             if isinstance(value, list):
                 self.con.execute(f"SET VARIABLE {name} = ?::VARCHAR[]", [value])
+            elif isinstance(value, dt.date):
+                self.con.execute(f"SET VARIABLE {name} = DATE '{value.isoformat()}'")
             else:
                 self.con.execute(f"SET VARIABLE {name} = {value!r}")
 

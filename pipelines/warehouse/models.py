@@ -33,6 +33,7 @@ from types import ModuleType
 
 from pipelines.ingest.specs import SPECS
 from pipelines.settings import REPO_ROOT, Settings
+from pipelines.targets import load_targets
 
 SQL_DIR = REPO_ROOT / "sql"
 MODEL_SCHEMAS = ("staging", "marts")
@@ -60,6 +61,25 @@ class Months:
 
     def __contains__(self, month: dt.date) -> bool:
         return month >= min(self.months) if self.later else month in self.months
+
+
+#: the months a whole build spans (every month a model can hold)
+EVERY_MONTH = (dt.date(1, 1, 1), dt.date(9999, 12, 1))
+
+
+def window(months: Months | None) -> dict[str, dt.date]:
+    """The variables ``refresh_first_month`` and ``refresh_last_month``: the first and
+    last month being rebuilt (every month for a whole build or, with ``later``, every
+    month from the first). A "by month" model whose facts sit on the right of a LEFT
+    JOIN filters them with these, as DuckDB does not push the rebuild's month filter
+    through such a join (nor Spark always): without them a one-month rebuild
+    aggregates every month and keeps one."""
+    if months is None or not months.months:
+        first, last = EVERY_MONTH
+    else:
+        first = min(months.months)
+        last = EVERY_MONTH[1] if months.later else max(months.months)
+    return {"refresh_first_month": first, "refresh_last_month": last}
 
 
 def where(months: Months | None, column: str = "month") -> str:
@@ -197,10 +217,12 @@ PERSONAL_HEADERS = sorted(
 
 
 def parameters(settings: Settings) -> dict[str, object]:
-    """The settings (and spec facts) that models read with ``getvariable``."""
+    """The settings (and spec facts, the targets and attention thresholds of
+    ``<data>/targets.toml``) that models read with ``getvariable``."""
     return {
         "coverage_radius_m": float(settings.coverage_radius_m),
         "personal_headers": PERSONAL_HEADERS,
         "siting_k": int(settings.siting_k),
         "siting_time_limit_s": float(settings.siting_time_limit_s),
+        **load_targets(settings.targets_path).variables(),
     }

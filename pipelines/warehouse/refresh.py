@@ -31,7 +31,7 @@ from pipelines.ingest.specs import SPECS
 from pipelines.lake import FileRecord, Lake
 from pipelines.settings import Settings
 from pipelines.warehouse import state
-from pipelines.warehouse.models import Model, dependents, load_models, parameters
+from pipelines.warehouse.models import Model, dependents, load_models, parameters, window
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def refresh_model(
     params = parameters(settings)
     readers = dependents(load_models())
     with engine.transaction():
-        engine.set_parameters(params)
+        engine.set_parameters({**params, **window(months)})
         tables = engine.build(model, months)
         if model.materialized == "view":  # no rows of its own: what it owes, it passes on
             changed = set(due)

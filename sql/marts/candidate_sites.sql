@@ -2,6 +2,6 @@
 -- candidates (metrics.md "Siting").
 SELECT
     site_id, site_name, site_type, lat, lon,
-    community_code, subdistrict_code, district_code, est_cost, seats
+    community_code, subdistrict_code, district_code, est_cost, seats, address
 FROM staging.stg_candidate_sites
 ORDER BY site_id

@@ -28,7 +28,12 @@ def inputs(months: Months | None) -> dict[str, str]:
                    closed_on
             FROM marts.stations WHERE community_code IS NOT NULL""",
         "weather": "SELECT * FROM marts.weather_monthly",
-        "latest": "SELECT CAST(max(occurred_at) AS DATE) AS latest FROM staging.stg_usage",
+        # the newest record lies in the newest month with usage: read that month, not all
+        "latest": """
+            SELECT CAST(max(occurred_at) AS DATE) AS latest FROM staging.stg_usage
+            WHERE month >= coalesce(
+                (SELECT max(month) FROM marts.station_monthly WHERE visits > 0),
+                DATE '0001-01-01')""",
     }
 
 

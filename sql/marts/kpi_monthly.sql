@@ -10,6 +10,10 @@
 -- Usage: visits = sum of visits in m; unique_workers = distinct worker_ref;
 --   visits_per_station_day = visits / (active_stations × days in m).
 -- Hotline: calls received in m; resolved of those; resolution_rate = resolved / calls;
+--   resolved_7d = resolved within 168 hours, of the calls received in m by as_of − 7
+--   days (stg_hotline_cutoff.eligible_until; NULL: all of them): eligible_calls_7d;
+--   resolution_rate_7d = resolved_7d / eligible_calls_7d (NULL without an eligible call);
+--   provisional: the month's hotline figures will still change (stg_hotline_cutoff);
 --   median_resolution_hours over resolved calls received in m (median of an even count
 --   is the mean of the middle two); avg_satisfaction over calls that have one;
 --   backlog = calls received up to the end of m whose status is not resolved at the end
@@ -19,6 +23,8 @@
 --   covered communities), coverage_rate = covered / outdoor, standard_coverage_rate the
 --   same with stations meeting the standard; communities and covered_communities.
 -- Counts over an empty set are 0; ratios, medians and means over an empty set are NULL.
+-- Each part reads only the months being rebuilt (refresh_first_month ..
+-- refresh_last_month, set by the refresh; every month in a whole build).
 -- Month-on-month and year-on-year changes are not stored: the dashboard and the report
 -- derive them from these rows (metrics.md "Changes").
 -- refresh: by month
@@ -31,7 +37,8 @@ WITH stations AS (
         count_if(sm.accepted) AS accepted_stations
     FROM staging.stg_station_months AS sm
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM sm.place_code
-    WHERE sm.active
+    WHERE sm.active AND sm.month BETWEEN getvariable('refresh_first_month')
+        AND getvariable('refresh_last_month')
     GROUP BY sm.month, a.scope_code
 ),
 usage_by_worker AS (
@@ -39,6 +46,7 @@ usage_by_worker AS (
     -- distinct within each scope, and the roll-up handles far fewer rows
     SELECT month, place_code, worker_ref, sum(visits) AS visits
     FROM staging.stg_usage
+    WHERE month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY month, place_code, worker_ref
 ),
 usage AS (
@@ -51,15 +59,24 @@ usage AS (
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM u.place_code
     GROUP BY u.month, a.scope_code
 ),
+calls AS (
+    -- each call with whether it counts in the 7-day figures (stg_hotline_cutoff)
+    SELECT h.*, c.eligible_until IS NULL OR h.received_at <= c.eligible_until AS eligible_7d
+    FROM staging.stg_hotline AS h
+    JOIN staging.stg_hotline_cutoff AS c ON c.month = h.month
+    WHERE h.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
+),
 hotline AS (
     SELECT
         h.month,
         a.scope_code,
         count(*) AS calls,
         count_if(h.is_resolved) AS resolved,
+        count_if(h.eligible_7d) AS eligible_calls_7d,
+        count_if(h.eligible_7d AND h.resolution_hours <= 168) AS resolved_7d,
         median(h.resolution_hours) AS median_resolution_hours,
         avg(h.satisfaction) AS avg_satisfaction
-    FROM staging.stg_hotline AS h
+    FROM calls AS h
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM h.place_code
     GROUP BY h.month, a.scope_code
 ),
@@ -67,6 +84,7 @@ backlog AS (
     SELECT b.month, a.scope_code, sum(b.calls) AS backlog
     FROM staging.stg_hotline_backlog AS b
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM b.place_code
+    WHERE b.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY b.month, a.scope_code
 ),
 drives AS (
@@ -78,6 +96,7 @@ drives AS (
         sum(d.enrolled) AS enrolled
     FROM staging.stg_drives AS d
     JOIN staging.stg_scope_ancestors AS a ON a.place_code IS NOT DISTINCT FROM d.place_code
+    WHERE d.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY d.month, a.scope_code
 ),
 coverage AS (
@@ -92,11 +111,14 @@ coverage AS (
             AS standard_covered_workers
     FROM marts.community_coverage AS c
     JOIN staging.stg_scope_ancestors AS a ON a.place_code = c.community_code
+    WHERE c.month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY c.month, a.scope_code
 ),
 spine AS (
-    SELECT m.month, m.days, s.scope_level, s.scope_code, s.scope_name, s.parent_code
+    SELECT m.month, m.days, c.provisional, s.scope_level, s.scope_code, s.scope_name,
+        s.parent_code
     FROM staging.stg_months AS m
+    JOIN staging.stg_hotline_cutoff AS c ON c.month = m.month
     CROSS JOIN marts.scopes AS s
 )
 SELECT
@@ -114,6 +136,10 @@ SELECT
     coalesce(h.calls, 0)::BIGINT AS calls,
     coalesce(h.resolved, 0)::BIGINT AS resolved,
     h.resolved / nullif(h.calls, 0) AS resolution_rate,
+    coalesce(h.eligible_calls_7d, 0)::BIGINT AS eligible_calls_7d,
+    coalesce(h.resolved_7d, 0)::BIGINT AS resolved_7d,
+    h.resolved_7d / nullif(h.eligible_calls_7d, 0) AS resolution_rate_7d,
+    s.provisional,
     h.median_resolution_hours,
     h.avg_satisfaction,
     coalesce(b.backlog, 0)::BIGINT AS backlog,

@@ -1,7 +1,8 @@
 -- Station × month, every station in every month of the range (metrics.md "Stations",
 -- "Usage"): active, meets_standard, accepted; visits at the station in the month;
 -- visits_per_seat_day = visits / (seats × days in m) where seats are known (crowding);
--- unique_workers = distinct worker_ref at the station in the month.
+-- unique_workers = distinct worker_ref at the station in the month. Usage is read for
+-- the months being rebuilt only (refresh_first_month .. refresh_last_month).
 -- refresh: by month
 WITH usage AS (
     SELECT
@@ -10,6 +11,7 @@ WITH usage AS (
         sum(visits)::BIGINT AS visits,
         count(DISTINCT worker_ref) AS unique_workers
     FROM staging.stg_usage
+    WHERE month BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
     GROUP BY ALL
 )
 SELECT

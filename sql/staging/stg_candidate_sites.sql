@@ -12,6 +12,7 @@ SELECT
     CASE WHEN community_code IS NOT NULL THEN left(community_code, 6) || '000000' END
         AS district_code,
     est_cost,
-    seats
+    seats,
+    address
 FROM raw.candidate_sites
 WHERE _state = 'kept'

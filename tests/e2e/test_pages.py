@@ -145,10 +145,13 @@ def test_a_table_downloads_as_csv_with_formulas_neutralised(dash_duo, data_dir, 
     folder = Path(dash_duo.download_path)
     dash_duo.wait_for_element("body")  # let the browser settle before polling the folder
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and not list(folder.glob("stations_*.csv")):
+    # named for what it holds: the registry of the city in March 2024
+    while time.monotonic() < deadline and not list(folder.glob("驿站台账_北京市_2024-03.csv")):
         time.sleep(0.2)
-    (csv,) = folder.glob("stations_*.csv")
+    (csv,) = folder.glob("驿站台账_北京市_2024-03.csv")
     text = csv.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("驿站编号,驿站名称,驿站类型")
+    about, table = text.split("\n\n", 1)
+    assert about.splitlines()[:3] == ["驿站台账", "范围,北京市", "数据月份,2024年3月"]
+    assert table.splitlines()[0].startswith("驿站编号,驿站名称,驿站类型")
     assert "暖心驿站" in text and "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     _no_severe(dash_duo)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines import snapshots
 from pipelines.forecast.run import BACKTEST_SCHEMA, DEMAND_SCHEMA, WEATHER_SCHEMA
 from pipelines.lake import FileRecord, Lake
 from pipelines.refresh import refresh
@@ -155,7 +156,8 @@ def test_replace_is_atomic_for_an_open_reader(published):
     )  # fmt: skip
     assert out.stdout.strip() == "5"
     reader.close()
-    assert city_visits(settings.previous_snapshot_path) == 3
+    newest, before = snapshots.published(settings)
+    assert newest.path == settings.snapshot_path and city_visits(before.path) == 3
 
 
 def test_a_failed_publish_leaves_current_as_it_was(published, monkeypatch):
@@ -175,7 +177,8 @@ def test_a_failed_publish_leaves_current_as_it_was(published, monkeypatch):
         publish_snapshot(con, settings)
     assert hashlib.sha256(settings.snapshot_path.read_bytes()).hexdigest() == before
     assert city_visits(settings.snapshot_path) == 3
-    assert sorted(p.name for p in settings.serving_dir.iterdir()) == ["current.duckdb"]
+    assert sorted(p.name for p in settings.serving_dir.iterdir()) == ["current.duckdb", "history"]
+    assert len(snapshots.published(settings)) == 1  # the failed one is not in the history
     # the connection is usable and the next publish works
     monkeypatch.undo()
     publish_snapshot(con, settings)

@@ -10,7 +10,6 @@ station only the second registry has)."""
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from pipelines.compare import differences, snapshot_rows
 from pipelines.lake import Lake
 from pipelines.refresh import refresh
 from pipelines.settings import Settings
@@ -124,32 +124,11 @@ def _start(data_dir: Path) -> Settings:
 
 
 def published(settings: Settings) -> dict[str, list[tuple]]:
-    """Every published table's rows, sorted; the build time and the files' read times
-    (they differ between two refreshes of the same files) left out."""
-    with duckdb.connect(str(settings.snapshot_path), read_only=True) as con:
-        # snapshot_state fingerprints the rows, read times included: not a published figure
-        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall() if r[0] != "snapshot_state"]
-        found = {}
-        for table in tables:
-            columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-            kept = [c for c in columns if c != "ingested_at"]
-            where = " WHERE key <> 'built_at'" if table == "snapshot_info" else ""
-            rows = con.execute(f"SELECT {', '.join(kept)} FROM {table}{where}").fetchall()
-            found[table] = sorted(rows, key=repr)
-    return found
+    return snapshot_rows(settings.snapshot_path)
 
 
 def assert_same(incremental: dict, full: dict) -> None:
-    assert incremental.keys() == full.keys()
-    for table in full:
-        a, b = incremental[table], full[table]
-        assert len(a) == len(b), table
-        for x, y in zip(a, b, strict=True):
-            for p, q in zip(x, y, strict=True):
-                if isinstance(p, float) and isinstance(q, float):
-                    assert math.isclose(p, q, rel_tol=1e-9, abs_tol=1e-9), (table, x, y)
-                else:
-                    assert p == q, (table, x, y)
+    assert differences(incremental, full) == []
 
 
 def full_refresh_of(settings: Settings, data_dir: Path) -> dict:

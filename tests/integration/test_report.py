@@ -201,7 +201,7 @@ def test_headline_sentences_and_cards_carry_kpi_monthly(
             ("visits", "服务人次", "count"), ("unique_workers", "服务劳动者人数", "count"),
             ("active_stations", "在运营驿站", "count"), ("coverage_rate", "驿站覆盖率", "rate"),
             ("standard_rate", "七有达标率", "rate"), ("calls", "热线工单", "count"),
-            ("resolution_rate", "工单办结率", "rate"), ("enrolled", "新入会人数", "count"),
+            ("resolution_rate_7d", "按期办结率", "rate"), ("enrolled", "新入会人数", "count"),
         ]
     ]  # fmt: skip
     assert cards == expected
@@ -299,24 +299,32 @@ def test_hotline_resolution_and_backlog(db, month, district, city_html, district
     )
     kpi = _kpi(db, level, code, month)
     text = _text(html)
+    # a provisional month's resolved count is marked, and only the like-for-like 7-day
+    # rate is compared with last month (metrics.md "Hotline")
+    resolved = f"办结 {f.count(kpi['resolved'])} 件（办结率 {f.percent(kpi['resolution_rate'])}"
+    if kpi["provisional"]:
+        resolved = f"目前已{resolved}，暂定：仍有工单在办理期内）"
+        eligible = f"，只计受理已满 7 日的 {f.count(kpi['eligible_calls_7d'])} 件"
+    else:
+        resolved, eligible = f"{resolved}）", ""
     assert (
-        f"本月受理热线工单 {f.count(kpi['calls'])} 件，办结 {f.count(kpi['resolved'])} 件，"
-        f"办结率 {f.percent(kpi['resolution_rate'])}，"
-        f"{_change(db, level, code, month, 'resolution_rate', 'rate', 'mom')}；办结用时中位数 "
+        f"本月受理热线工单 {f.count(kpi['calls'])} 件，{resolved}；按期办结率（7 日内办结"
+        f"{eligible}）{f.percent(kpi['resolution_rate_7d'])}，"
+        f"{_change(db, level, code, month, 'resolution_rate_7d', 'rate', 'mom')}；办结用时中位数 "
         f"{f.hours(kpi['median_resolution_hours'])}，"
         f"平均满意度 {f.score(kpi['avg_satisfaction'])}。"
     ) in text
     backlog_mom = _change(db, level, code, month, "backlog", "count", "mom")
     assert f"月末未办结工单 {f.count(kpi['backlog'])} 件，{backlog_mom}。" in text
     rows = db.execute(
-        """SELECT category, calls, resolved, median_resolution_hours FROM hotline_monthly
-        WHERE month = ? AND scope_level = ? AND scope_code = ? AND calls > 0
+        """SELECT category, calls, resolved, resolution_rate_7d, median_resolution_hours
+        FROM hotline_monthly WHERE month = ? AND scope_level = ? AND scope_code = ? AND calls > 0
         ORDER BY calls DESC, category""",
         [month, level, code],
     ).fetchall()
     assert _table(html, "工会热线") == [
-        [CATEGORY.label(c), f.count(n), f.count(r), f.percent(r / n), f.hours(h)]
-        for c, n, r, h in rows
+        [CATEGORY.label(c), f.count(n), f.count(r), f.percent(r / n), f.percent(r7), f.hours(h)]
+        for c, n, r, r7, h in rows
     ]
 
 
@@ -464,11 +472,20 @@ def test_dagster_partition_writes_the_report_or_skips_a_month_without_data(
     shutil.copy(snapshot_path, tmp_path / "serving" / "current.duckdb")
     monkeypatch.setenv("WSI_DATA_DIR", str(tmp_path))
     monkeypatch.setattr("pipelines.report.build.find_chromium", lambda: None)
+    monkeypatch.setattr("pipelines.report.card.find_chromium", lambda: None)
     result = dg.materialize([monthly_report], partition_key=f"{month:%Y-%m-%d}")
     assert result.success
     (materialization,) = result.asset_materializations_for_node("monthly_report")
     html = tmp_path / "reports" / f"{month:%Y-%m}.html"
     assert materialization.metadata["html"].path == str(html)
+    districts = db.execute(
+        "SELECT count(DISTINCT scope_code) FROM kpi_monthly WHERE scope_level = 'district'"
+    ).fetchone()[0]
+    assert materialization.metadata["briefs"].value == 1 + districts
+    briefs = sorted(p.name for p in (tmp_path / "reports").glob("*.html"))
+    assert len(briefs) == 1 + districts and html.name in briefs
+    # and their month cards (the HTML they are pictured from, without chromium)
+    assert len(list((tmp_path / "reports" / "cards").glob("*.html"))) == 1 + districts
     assert "no chromium" in materialization.metadata["pdf_skipped"].text
     visits = _kpi(db, "city", CITY, month)["visits"]
     assert f"| 服务人次 | {f.count(visits)} |" in materialization.metadata["preview"].md_str
@@ -506,7 +523,20 @@ def test_cli_latest_all_and_district(snapshot_path, tmp_path, monkeypatch, db, d
     latest = db.execute(
         "SELECT value FROM snapshot_info WHERE key = 'latest_complete_month'"
     ).fetchone()[0][:7]
+    districts = [
+        code
+        for (code,) in db.execute(
+            "SELECT DISTINCT scope_code FROM kpi_monthly WHERE scope_level = 'district'"
+        ).fetchall()
+    ]
+    # the city's brief and one per district
     assert _cli(["report", "--latest", "--no-pdf"]) == 0
+    assert sorted(p.name for p in reports.iterdir()) == sorted(
+        [f"{latest}.html"] + [f"{latest}-{code}.html" for code in districts]
+    )
+    for path in reports.iterdir():
+        path.unlink()
+    assert _cli(["report", "--latest", "--no-pdf", "--city-only"]) == 0
     assert sorted(p.name for p in reports.iterdir()) == [f"{latest}.html"]
     months = [
         m for (m,) in db.execute("SELECT DISTINCT month FROM kpi_monthly ORDER BY 1").fetchall()

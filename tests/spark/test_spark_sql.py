@@ -16,7 +16,7 @@ from sqlglot.errors import UnsupportedError
 from pipelines.engines.spark_sql import declare_variables, transpile
 from pipelines.settings import Settings
 from pipelines.warehouse.duck import DuckEngine
-from pipelines.warehouse.models import PERSONAL_HEADERS, parameters
+from pipelines.warehouse.models import PERSONAL_HEADERS, Months, parameters, window
 
 pytestmark = pytest.mark.slow
 
@@ -116,6 +116,27 @@ def test_getvariable_reads_session_variables_with_duckdb_types(spark, duck):
     assert spark.sql("SELECT system.session.personal_headers").collect()[0][0] == list(
         PERSONAL_HEADERS
     )
+
+
+def test_the_refresh_window_reaches_spark_as_dates(spark):
+    """The by-month models filter their facts with refresh_first_month/last_month: a
+    whole build's window starts in year 1, a month's is that month."""
+    con = duckdb.connect()
+    sql = """
+        SELECT d FROM unnest([DATE '2024-01-01', DATE '2024-02-01', DATE '2024-03-01']) AS t(d)
+        WHERE d BETWEEN getvariable('refresh_first_month') AND getvariable('refresh_last_month')
+        ORDER BY d
+    """
+    for months, expected in (
+        (None, ["2024-01-01", "2024-02-01", "2024-03-01"]),
+        (Months(frozenset({dt.date(2024, 2, 1)})), ["2024-02-01"]),
+        (Months(frozenset({dt.date(2024, 2, 1)}), later=True), ["2024-02-01", "2024-03-01"]),
+    ):
+        DuckEngine(con).set_parameters(window(months))
+        for statement in declare_variables(con):
+            spark.sql(statement)
+        dates = [(dt.date.fromisoformat(d),) for d in expected]
+        assert on_duckdb(con, sql) == on_spark(spark, sql) == dates, months
 
 
 @pytest.mark.parametrize(

@@ -157,13 +157,30 @@ def test_overview_for_another_district_returns_the_viewers_own(dashboard) -> Non
     assert haidian != own  # the city does see 海淀区, so the comparison above means something
 
 
-def test_rankings_never_name_another_district(dashboard) -> None:
-    fangshan = _client(dashboard, "fangshan")
-    text = crafted(fangshan, "overview-rank-district.figure", {**PAGE, "scope.data": CITY})
-    assert "万寿路" not in text and "海淀" not in text and "拱辰" in text
-    city_text = crafted(_client(dashboard, "city1"), "overview-rank-district.figure",
-                        {**PAGE, "scope.data": CITY})  # fmt: skip
-    assert "海淀" in city_text
+def test_rankings_compare_with_peers_but_never_look_inside_them(dashboard) -> None:
+    """A district leader sees the districts' totals ranked (their peers) and their own
+    subdistricts, never a subdistrict of another district; a subdistrict leader sees the
+    subdistricts of their district, never another district's (issue 16: every level
+    compares)."""
+    values = {**PAGE, "scope.data": CITY, "overview-rank-by.value": "visits"}
+
+    def figures(username: str, scope: str) -> tuple[str, str]:
+        """The peers' and the inside ranking's figures as text (one callback draws both)."""
+        text = crafted(_client(dashboard, username), "overview-rank-peers.figure",
+                       {**values, "scope.data": scope})  # fmt: skip
+        response = json.loads(text)["response"]
+        return tuple(
+            json.dumps(response[f"overview-rank-{which}"]["figure"], ensure_ascii=False)
+            for which in ("peers", "inside")
+        )
+
+    peers, inside = figures("fangshan", CITY)
+    assert "海淀区" in peers and "房山区" in peers and "万寿路" not in peers
+    assert "拱辰" in inside and "海淀" not in inside and "万寿路" not in inside
+    peers, inside = figures("gongchen", HAIDIAN)
+    assert "琉璃河" in peers and "海淀" not in peers and "万寿路" not in peers
+    assert "梅花庄" in inside and "周庄" not in inside
+    assert "万寿路" in figures("city1", CITY)[1]
 
 
 def test_coverage_and_demand_stay_inside_the_subdistrict(dashboard) -> None:
@@ -189,8 +206,9 @@ def test_data_quality_is_for_the_city_only(dashboard) -> None:
     fangshan = _client(dashboard, "fangshan")
     text = crafted(fangshan, "quality-reasons.figure", {"lang.data": "zh"})
     city_text = crafted(_client(dashboard, "city1"), "quality-reasons.figure", {"lang.data": "zh"})
-    assert "communities" in city_text  # a source name of the files the city sees
-    assert "communities" not in text
+    # a reason of the rows the city sees, in words: 驿站编号不在台账中 (unknown_station)
+    assert "驿站编号不在台账中" in city_text and "驿站服务记录" in city_text
+    assert "驿站编号不在台账中" not in text
 
 
 # -- downloads -----------------------------------------------------------------------------
@@ -244,17 +262,23 @@ def test_a_crafted_callback_without_a_session_gets_nothing(dashboard) -> None:
     assert "visits" not in response.get_data(as_text=True)
 
 
-def test_siting_plans_only_the_viewers_district(dashboard) -> None:
+def test_siting_plans_only_the_viewers_scope(dashboard) -> None:
     fangshan = _client(dashboard, "fangshan")
-    values = {"siting-run.n_clicks": 1, "lang.data": "zh", "siting-k.value": 1,
-              "siting-radius.value": 1000, "siting-district.value": HAIDIAN}  # fmt: skip
+    asked = {"k": 3, "radius_m": 1000, "scope": HAIDIAN}
+    values = {"siting-request.data": asked, "lang.data": "zh"}
     text = crafted(fangshan, "siting-summary.children", values)
     assert "房山区" in text
     assert "翠微" not in text and "万寿路" not in text
-    options = crafted(fangshan, "siting-district.options", {"lang.data": "zh"})
-    assert "海淀" not in options
-    csv_text = download(fangshan, "siting_plan", {"k": 1, "district": HAIDIAN})
-    assert "翠微" not in csv_text
+    options = crafted(fangshan, "siting-scope.options", {"lang.data": "zh"})
+    assert "海淀" not in options and "拱辰街道" in options
+    csv_text = download(fangshan, "siting_plan", asked)
+    assert "翠微" not in csv_text and "行宫园党群服务中心" in csv_text
+    # a subdistrict's staff plan their subdistrict, map and file included
+    gongchen = _client(dashboard, "gongchen")
+    text = crafted(gongchen, "siting-map.figure", values)
+    assert "行宫园" in text and "翠微" not in text and "周庄" not in text
+    csv_text = download(gongchen, "siting_plan", asked)
+    assert "行宫园党群服务中心" in csv_text and "周庄" not in csv_text
 
 
 # -- 需求预测 Demand forecast ----------------------------------------------------------
@@ -278,5 +302,7 @@ def test_a_crafted_forecast_download_for_another_district_holds_only_the_viewers
         assert "房山区" in text and "S001" in text
         assert "海淀" not in text and "S004" not in text and "北京市" not in text
     own = download(fangshan, "demand_forecast", {"scope": FANGSHAN})
-    # 房山, 拱辰, 梅花庄, 北关东路, S001, S002: 3 months each, and the heading
-    assert len(own.strip().splitlines()) == 6 * 3 + 1
+    # 房山, 拱辰, 梅花庄, 北关东路, S001, S002: 3 months each, and the heading (after the
+    # lines that say what the file holds)
+    table = own.split("\n\n", 1)[1]
+    assert len(table.strip().splitlines()) == 6 * 3 + 1

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
-
 from dashboards import data, figures
 from dashboards.app import create_app
 from dashboards.auth import AuthConfig
@@ -45,27 +43,6 @@ def test_report_route_serves_only_listed_files(tmp_path: Path):
     finally:
         data.set_viewer_provider(data.Viewer)
         data.snapshot(settings).close()
-
-
-def test_map_is_offline_unless_a_basemap_is_configured():
-    communities = pl.DataFrame({
-        "community_name": ["甲", "乙"], "lat": [39.9, 39.8], "lon": [116.3, 116.4],
-        "outdoor_workers": [100, 50], "covered": [True, False], "uncovered_workers": [0, 50],
-    })  # fmt: skip
-    stations = pl.DataFrame({"station_name": ["站"], "lat": [39.9], "lon": [116.3],
-                             "active": [True], "meets_standard": [True]})  # fmt: skip
-    lines = {"type": "FeatureCollection", "features": []}
-    offline = figures.coverage_map(communities, stations, "zh", lines, None)
-    assert offline["layout"]["map"]["style"] == "white-bg"
-    assert [layer["sourcetype"] for layer in offline["layout"]["map"]["layers"]] == ["geojson"]
-    # no text on the map: text and symbol layers fetch glyphs from the network
-    assert all("text" not in trace["mode"] for trace in offline["data"])
-    assert all(layer.get("type") != "symbol" for layer in offline["layout"]["map"]["layers"])
-    tiles = "http://tiles.example/{z}/{x}/{y}.png"
-    online = figures.coverage_map(communities, stations, "zh", lines, tiles)
-    assert online["layout"]["map"]["layers"][0] == {
-        "sourcetype": "raster", "source": [tiles], "below": "traces",
-    }  # fmt: skip
 
 
 def test_district_boundaries_are_thinned_but_keep_every_district():

@@ -181,8 +181,9 @@ def test_scope_restriction_applies_to_every_query(settings):
     assert data.ranking(haidian, None, MARCH, "district").is_empty()
     ranked = data.ranking(haidian, FANGSHAN, MARCH, "subdistrict")
     assert ranked["scope_code"].to_list() == ["110108001000"]
+    # at 100 m every community is a gap: the file holds 海淀's, never 房山's
     table = data.download_table(
-        haidian, "coverage_gaps", {"scope": FANGSHAN, "month": "2024-03-01"}
+        haidian, "coverage_gaps", {"scope": FANGSHAN, "month": "2024-03-01", "radius_m": 100}
     )
     assert set(table["district"]) == {"海淀区"}
     assert data.ingest_files(haidian).is_empty()
@@ -249,3 +250,13 @@ def test_a_scoped_viewer_has_its_pickers_fixed_to_its_own_district_and_subdistri
     assert district.fixed_scope("subdistrict") is None
     assert subdistrict.fixed_scope("district") == "110111000000"
     assert subdistrict.fixed_scope("subdistrict") == "110111011000"
+
+
+def test_a_subdistrict_viewers_district_picker_offers_their_district(settings):
+    # the fixed picker shows the district its value names (it showed 全市 when the
+    # district's option was missing: a subdistrict's prefix matches no district code)
+    gongchen = data.Viewer(GONGCHEN)
+    assert data.scope_options(gongchen, "district").rows() == [(FANGSHAN, "房山区")]
+    assert data.scope_options(gongchen, "subdistrict", FANGSHAN).rows() == [(GONGCHEN, "拱辰街道")]
+    assert data.scope_options(data.Viewer(HAIDIAN), "subdistrict", FANGSHAN)[
+        "scope_code"].to_list() == ["110108001000"]  # fmt: skip

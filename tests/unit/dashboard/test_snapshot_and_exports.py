@@ -70,10 +70,19 @@ def _table() -> pl.DataFrame:
     )
 
 
+ABOUT = export.About("表", [("范围", "全市")])
+
+
+def table_part(raw: bytes) -> io.BytesIO:
+    """The table of a CSV download: what follows the description and its blank line."""
+    text = raw.decode("utf-8-sig")
+    return io.BytesIO(text.split("\n\n", 1)[1].encode("utf-8"))
+
+
 def test_csv_neutralises_formula_cells():
-    raw = export.to_csv(_table(), "zh")
+    raw = export.to_csv(_table(), "zh", ABOUT)
     assert raw.startswith(b"\xef\xbb\xbf")
-    back = pl.read_csv(io.BytesIO(raw[3:]))
+    back = pl.read_csv(table_part(raw))
     assert back.columns == ["驿站名称", "服务人次"]
     assert back["驿站名称"].to_list() == [
         "'=HYPERLINK(\"http://x\")", "'+1", "'-翠微南里", "'@SUM(A1)", "安全",
@@ -83,16 +92,16 @@ def test_csv_neutralises_formula_cells():
 
 def test_downloads_show_labels_not_codes():
     table = pl.DataFrame({"platform": ["meituan", None], "enrolled": [3, 1]})
-    back = pl.read_csv(io.BytesIO(export.to_csv(table, "zh")[3:]))
+    back = pl.read_csv(table_part(export.to_csv(table, "zh", ABOUT)))
     assert back["平台"].to_list() == ["美团", "未知"]
-    back = pl.read_csv(io.BytesIO(export.to_csv(table, "en")[3:]))
+    back = pl.read_csv(table_part(export.to_csv(table, "en", ABOUT)))
     assert back["Platform"].to_list() == ["Meituan", "Unknown"]
 
 
 def test_xlsx_neutralises_formula_cells_and_keeps_types(tmp_path: Path):
     target = tmp_path / "t.xlsx"
-    target.write_bytes(export.to_xlsx(_table(), "en"))
-    back = pl.read_excel(target)
+    target.write_bytes(export.to_xlsx(_table(), "en", ABOUT))
+    back = pl.read_excel(target, sheet_name="表")
     assert back.columns == ["Station", "Visits"]
     assert back["Station"].to_list()[:4] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-翠微南里",
                                             "'@SUM(A1)"]  # fmt: skip
@@ -109,7 +118,7 @@ def test_a_registry_download_is_neutralised(tmp_path: Path):
         table = data.download_table(
             data.Viewer(), "stations", {"scope": None, "month": "2024-03-01"}
         )
-        text = export.to_csv(table, "zh").decode("utf-8-sig")
+        text = export.to_csv(table, "zh", ABOUT).decode("utf-8-sig")
         assert "'=HYPERLINK" in text and "'-翠微南里甲1号" in text
         assert ",=HYPERLINK" not in text
     finally:

@@ -10,6 +10,8 @@ March, ST3 opens in July); four candidate sites. At R = 1 km:
 - C3 (30) is covered today by ST1, so CS003 (cost 1) covers nobody uncovered;
 - C4 (20, uncovered, in 西城区) by CS004, whose cost is unknown: the median 8 stands in;
 - C5 (999) has no coordinates and is left out.
+
+C1, C2, C3 and C5 lie in 东华门街道 (110101001000), C4 in 西长安街街道 (110102001000).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ COMMUNITIES = [
     ("110101001005", "五社区", "110101000000", "东城区", None, None, 999),
 ]
 STATIONS = [
-    ("ST1", 39.9301, 116.4001, date(2024, 1, 1), None),
-    ("ST2", 39.9001, 116.4001, date(2023, 1, 1), date(2024, 3, 31)),
-    ("ST3", 39.9001, 116.4301, date(2024, 7, 1), None),
+    # station_id, community_code, lat, lon, opened_on, closed_on
+    ("ST1", "110101001003", 39.9301, 116.4001, date(2024, 1, 1), None),
+    ("ST2", "110101001001", 39.9001, 116.4001, date(2023, 1, 1), date(2024, 3, 31)),
+    ("ST3", "110101001002", 39.9001, 116.4301, date(2024, 7, 1), None),
 ]
 CANDIDATES = [
     # site_id, site_name, lat, lon, community_code, district_code, est_cost
@@ -60,16 +63,20 @@ def write_world(con: duckdb.DuckDBPyConnection, schema: str = "main") -> None:
             district VARCHAR, lat DOUBLE, lon DOUBLE, residents BIGINT,
             outdoor_workers BIGINT)"""
     )
+    subdistricts = {"110101001000": "东华门街道", "110102001000": "西长安街街道"}
     con.executemany(
-        f"INSERT INTO {schema}.communities VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, NULL, ?)",
-        COMMUNITIES,
+        f"INSERT INTO {schema}.communities VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        [
+            (code, name, code[:9] + "000", subdistricts[code[:9] + "000"], *rest)
+            for code, name, *rest in COMMUNITIES
+        ],
     )
     con.execute(
         f"""CREATE TABLE {schema}.stations (station_id VARCHAR, station_name VARCHAR,
-            lat DOUBLE, lon DOUBLE, opened_on DATE, closed_on DATE)"""
+            community_code VARCHAR, lat DOUBLE, lon DOUBLE, opened_on DATE, closed_on DATE)"""
     )
     con.executemany(
-        f"INSERT INTO {schema}.stations VALUES (?, 'x', ?, ?, ?, ?)",
+        f"INSERT INTO {schema}.stations VALUES (?, 'x', ?, ?, ?, ?, ?)",
         STATIONS,
     )
     con.execute(

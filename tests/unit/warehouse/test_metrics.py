@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 
+import duckdb
 import pytest
 
 from .conftest import C1, C2, C3, CITY, DESHENG, DONGCHENG, DONGHUAMEN, XICHENG
@@ -20,6 +21,7 @@ JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
 KPI_COLUMNS = (
     "active_stations, standard_stations, accepted_stations, standard_rate, visits, "
     "unique_workers, visits_per_station_day, calls, resolved, resolution_rate, "
+    "eligible_calls_7d, resolved_7d, resolution_rate_7d, provisional, "
     "median_resolution_hours, avg_satisfaction, backlog, drives, reached, enrolled, "
     "enrollment_rate, outdoor_workers, covered_workers, coverage_rate, "
     "standard_coverage_rate, communities, covered_communities"
@@ -175,6 +177,124 @@ def test_kpi_districts(warehouse):
             "outdoor_workers": 200, "covered_workers": 0, "coverage_rate": 0.0,
         },
     )  # fmt: skip
+
+
+def test_hotline_seven_day_figures(warehouse):
+    # as_of = the latest received_at = h12, 2024-02-29 20:00; eligible_until = as_of − 7 days
+    # = 2024-02-22 20:00. January's last day + 7 days = 02-07 00:00 <= as_of: settled;
+    # February's 02-29 + 7 days = 03-07 00:00 > as_of: provisional.
+    # January is past the cut-off, all its calls eligible: no cut-off kept for it
+    assert warehouse.execute(
+        "SELECT month, eligible_until, provisional FROM staging.stg_hotline_cutoff ORDER BY month"
+    ).fetchall() == [
+        (JAN, None, False),
+        (FEB, dt.datetime(2024, 2, 22, 20), True),
+    ]
+    expected = {
+        # January: all six calls eligible; within 168 h: h1 (2 h), h2 (24 h), h6 (2 h);
+        # h4 took 312 h, h3 and h5 are not resolved
+        (JAN, CITY): (6, 3, 3 / 6, False),
+        (JAN, DONGCHENG): (4, 3, 3 / 4, False),  # h1, h2, h3, h6
+        (JAN, XICHENG): (1, 0, 0.0, False),  # h4 only, 312 h
+        (JAN, C2): (2, 1, 1 / 2, False),  # h3 open, h6 2 h
+        # February: h7 (02-01), h8 (02-10), h9 (02-15), h10 (02-20) are eligible; h11
+        # (02-28) and h12 (02-29) are not. Within 168 h: h7 6 h, h8 48 h, h9 2 h.
+        (FEB, CITY): (4, 3, 3 / 4, True),
+        (FEB, DONGCHENG): (2, 1, 1 / 2, True),  # h7 resolved, h10 open; h11 too recent
+        (FEB, XICHENG): (1, 1, 1.0, True),  # h8; h12 too recent
+        (FEB, C2): (0, 0, None, True),  # h11 only, too recent: no eligible call
+    }
+    for (month, code), (eligible, resolved, rate, provisional) in expected.items():
+        row = kpi(warehouse, month, code)
+        assert row["eligible_calls_7d"] == eligible, (month, code)
+        assert row["resolved_7d"] == resolved, (month, code)
+        assert row["resolution_rate_7d"] == (rate if rate is None else pytest.approx(rate))
+        assert row["provisional"] is provisional
+    # by category, February, the city: legal h10 (open) eligible, h12 not; join_union h7;
+    # psychological h8; other h9; found_union h11 not eligible
+    rows = warehouse.execute(
+        """
+        SELECT category, calls, eligible_calls_7d, resolved_7d, resolution_rate_7d, provisional
+        FROM marts.hotline_monthly WHERE month = ? AND scope_code = ? ORDER BY category
+        """,
+        [FEB, CITY],
+    ).fetchall()
+    assert rows == [
+        ("found_union", 1, 0, 0, None, True),
+        ("join_union", 1, 1, 1, 1.0, True),
+        ("legal", 2, 1, 0, 0.0, True),
+        ("other", 1, 1, 1, 1.0, True),
+        ("psychological", 1, 1, 1, 1.0, True),
+    ]
+
+
+def test_seven_day_boundaries_are_inclusive(tmp_path):
+    """A call received exactly as_of − 7 days is eligible; resolved after exactly 168
+    hours it counts as resolved within 7 days; a second later it is neither."""
+    from pipelines.lake import Lake
+    from pipelines.refresh import refresh
+    from tests.fixtures.lakehouse import write_rows
+
+    from .conftest import load_fixture, pseudonym, ts
+
+    settings = load_fixture(tmp_path)
+    extra = [
+        # as_of stays h12's 02-29 20:00, so eligible_until is 02-22 20:00
+        ("b1", "2024-02-22 20:00:00", "2024-02-29 20:00:00"),  # 168 h exactly
+        ("b2", "2024-02-22 20:00:00", "2024-02-29 20:00:01"),  # 1 s late
+        ("b3", "2024-02-22 20:00:01", "2024-02-22 21:00:00"),  # 1 s too recent
+    ]
+    write_rows(Lake(settings.lake_dir), "hotline", "hotline/boundaries.csv", [
+        dict(call_id=i, received_at=ts(r), category="legal", community=C3, status="resolved",
+             resolved_at=ts(done), channel="phone", caller_phone=pseudonym(i))
+        for i, r, done in extra
+    ])  # fmt: skip
+    refresh(settings, publish=False)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        row = con.execute(
+            "SELECT calls, eligible_calls_7d, resolved_7d FROM marts.kpi_monthly "
+            "WHERE month = ? AND scope_code = ?",
+            [FEB, XICHENG],
+        ).fetchall()
+    # 西城区 in February: h8 (eligible, 48 h), h12 (too recent), b1 and b2 eligible, b3 not
+    assert row == [(5, 3, 2)]  # resolved within 168 h: h8, b1
+
+
+def test_a_later_call_rebuilds_only_the_months_it_settles(tmp_path):
+    """A call in March moves the cut-off to 2024-03-20 − 7 days = 03-13: February's calls
+    are all eligible now and the month settled (02-29 + 7 days <= 03-20), January's row
+    does not change, so only February and March are rebuilt."""
+    from pipelines.lake import Lake
+    from pipelines.refresh import refresh
+    from tests.fixtures.lakehouse import write_rows
+
+    from .conftest import load_fixture, pseudonym, ts
+
+    settings = load_fixture(tmp_path)
+    refresh(settings, publish=False)
+    write_rows(Lake(settings.lake_dir), "hotline", "hotline/march.csv", [
+        dict(call_id="m1", received_at=ts("2024-03-20 10:00"), category="legal",
+             community=C1, status="in_progress", channel="phone", caller_phone=pseudonym("m1"))
+    ])  # fmt: skip
+    report = refresh(settings, publish=False)
+    assert report.rebuilt["kpi_monthly"] == "2024-02, 2024-03"
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        cutoff = con.execute(
+            "SELECT month, eligible_until, provisional FROM staging.stg_hotline_cutoff "
+            "ORDER BY month"
+        ).fetchall()
+        city = con.execute(
+            "SELECT eligible_calls_7d, resolved_7d, provisional FROM marts.kpi_monthly "
+            "WHERE month = ? AND scope_code = ?",
+            [FEB, CITY],
+        ).fetchall()
+    assert cutoff == [
+        (JAN, None, False),
+        (FEB, None, False),
+        (dt.date(2024, 3, 1), dt.datetime(2024, 3, 13, 10), True),
+    ]
+    # February: all six calls eligible; within 168 h h7 (6 h), h8 (48 h), h9 (2 h), h12 (12 h)
+    assert city == [(6, 4, False)]
 
 
 def test_unassigned_calls_and_drives_count_in_the_city_only(warehouse):

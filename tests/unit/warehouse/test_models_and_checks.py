@@ -31,7 +31,7 @@ def test_every_model_is_an_asset_with_a_description_and_its_dependencies():
     assert deps["kpi_monthly"] == {
         "stg_station_months", "stg_usage", "stg_hotline", "stg_months",
         "stg_drives", "community_coverage", "scopes", "stg_scope_ancestors",
-        "stg_hotline_backlog",
+        "stg_hotline_backlog", "stg_hotline_cutoff",
     }  # fmt: skip
     assert deps["stg_nearest_station"] == {
         "stg_communities", "stg_stations", "stg_station_months",
