@@ -9,11 +9,11 @@ Where things live:
 - **Model tables** are Parquet folders, ``<lake>/tables/<schema>/<model>/``. A model
   refreshed whole is overwritten (Spark refuses ``CREATE OR REPLACE`` on plain Parquet:
   the folder is replaced). A model refreshed by month keeps a sub-folder a month,
-  ``part_month=YYYY-MM-01/``: rebuilding months overwrites those sub-folders only
-  (dynamic partition overwrite) and removes the ones left without rows. Every file holds
-  every column in the model's order (``month`` too: the sub-folder only groups a month's
-  files), so a folder reads the same in Spark and in DuckDB, and an empty table keeps
-  one empty file that carries its columns.
+  ``part_month=YYYY-MM-01/``: rebuilding months removes those sub-folders and appends
+  the months' new rows (DuckDB's DELETE and INSERT), leaving the other months alone.
+  Every file holds every column in the model's order (``month`` too: the sub-folder
+  only groups a month's files), so a folder reads the same in Spark and in DuckDB, and
+  an empty table keeps one empty file that carries its columns.
 - **The bookkeeping** (``meta.model_state``, ``meta.pending`` …) stays in the DuckDB
   warehouse file, written after the rows (a crash in between repeats the model, which is
   idempotent). That file also gets a view over each table Spark wrote (the view's file
@@ -212,7 +212,6 @@ class SparkEngine:
         return written
 
     def _write(self, table: str, frame: DataFrame, by_month: bool, months: Months | None) -> None:
-        from pyspark.sql import Observation
         from pyspark.sql import functions as F
 
         location = self.location(table)
@@ -220,19 +219,17 @@ class SparkEngine:
         if not by_month:
             frame.write.mode("overwrite").parquet(uri)
         else:
-            seen = Observation(table)
-            observed = frame.observe(seen, F.collect_set("month").alias("months"))
-            # one task (and so one file) per month
-            rows = observed.withColumn(PARTITION, F.col("month")).repartition(PARTITION)
-            writer = rows.write.mode("overwrite").partitionBy(PARTITION)
-            mode = "static" if months is None else "dynamic"
-            writer.option("partitionOverwriteMode", mode).parquet(uri)
-            if months is not None:  # rebuilt months that now hold no rows
-                written = set(seen.get["months"])
+            if months is not None:
+                # as DuckDB's DELETE of the months: their folders go, then their new rows
+                # are added (a month left without rows keeps none)
                 for folder in location.glob(f"{PARTITION}=*"):
                     month = _partition_month(folder)
-                    if month is not None and month in months and month not in written:
+                    if month is not None and month in months:
                         shutil.rmtree(folder)
+            # one task (and so one file) per month
+            rows = frame.withColumn(PARTITION, F.col("month")).repartition(PARTITION)
+            mode = "overwrite" if months is None else "append"
+            rows.write.mode(mode).partitionBy(PARTITION).parquet(uri)
         if not parquet_files(location):  # the columns of an empty table
             empty = self.spark.createDataFrame([], frame.schema)
             empty.write.mode("append").parquet(uri)
