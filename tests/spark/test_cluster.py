@@ -39,13 +39,16 @@ SPARK_DEFAULTS = {
     "spark.scheduler.minRegisteredResourcesRatio": "1.0",
     "spark.scheduler.maxRegisteredResourcesWaitingTime": "120s",
     "spark.sql.shuffle.partitions": "4",
+    # one plain JSON-lines file (Spark 4 may otherwise roll or compress it)
     "spark.eventLog.enabled": "true",
+    "spark.eventLog.compress": "false",
+    "spark.eventLog.rolling.enabled": "false",
 }
 
 
 def tasks_by_executor(event_log_dir) -> dict[str, int]:
     """Executor id → tasks it finished, from the application's event log."""
-    (log,) = [p for p in event_log_dir.iterdir() if p.is_file()]
+    (log,) = [p for p in event_log_dir.rglob("*") if p.is_file()]
     counts: dict[str, int] = {}
     for line in log.read_text(encoding="utf-8").splitlines():
         event = json.loads(line)
