@@ -202,7 +202,10 @@ def _read(con: duckdb.DuckDBPyConnection, decoded: Path, source: str) -> None:
     files = sorted(str(p) for p in (decoded / source).glob("*.csv"))
     con.execute(
         f"CREATE OR REPLACE VIEW src_{source} AS SELECT * FROM read_csv({files!r}, "
-        "header = true, all_varchar = true, union_by_name = true, filename = true)"
+        "header = true, all_varchar = true, union_by_name = true, filename = true, "
+        # a row with more cells than the header (a stray comma) is dropped, as a plain
+        # DuckDB job would do it (the pipeline quarantines it as extra_cells)
+        "delim = ',', quote = '\"', ignore_errors = true)"
     )
     names = [r[0] for r in con.execute(f"DESCRIBE src_{source}").fetchall()]
     columns = ", ".join(_col(names, source, name) for name in ALIASES[source])

@@ -2,7 +2,7 @@
 of ``docs/benchmarks.md`` (:mod:`benchmarks.report`).
 
     python -m benchmarks.run [--scale large] [--repeat 3] [--skip-generate] [--data DIR]
-        [--only baseline,pipeline,refresh,dashboard,browser,load,siting]
+        [--only baseline,pipeline,refresh,dashboard,browser,load,siting,siting_national]
 
 - Data: the demo generator's ``--scale`` files in ``benchmarks/.work/<scale>/landing``
   (generated unless present and ``--skip-generate``; ``--data`` points at another
@@ -20,6 +20,9 @@ of ``docs/benchmarks.md`` (:mod:`benchmarks.report`).
   the pages' real callback requests captured, replayed warm per page, and 50 simulated
   users for 60 s.
 - **Siting**: :func:`benchmarks.siting.run`.
+- **Siting at national scale**: :mod:`benchmarks.siting_national` in a subprocess, into
+  its own section of ``docs/benchmarks.md`` (no demo data needed: ``--only
+  siting_national`` runs it alone, leaving the rest of the document as it is).
 
 Each figure is the median of ``--repeat`` runs (all runs listed), with the load average
 of the machine when it was taken: the machine may be shared.
@@ -247,6 +250,25 @@ def part_load(data_dir: Path, results: dict, users: int, seconds: float, repeat:
     results["captured"] = _counts(results["captured"])
 
 
+def part_browser(data_dir: Path, results: dict, repeat: int, rounds: int = 10) -> None:
+    """What a person waits for in headless chromium (:mod:`benchmarks.browser_latency`):
+    sign-in to a complete overview, and a month or district picker changed to the page
+    settled again, ``repeat`` times."""
+    from benchmarks import browser_latency
+
+    results["browser"] = []
+    with duckdb.connect(str(data_dir / "serving" / "current.duckdb"), read_only=True) as con:
+        stations = con.execute("SELECT count(*) FROM stations").fetchone()[0]
+    results["browser_snapshot"] = f"{data_dir} ({stations:,} stations)"
+    for n in range(repeat):
+        log(f"browser run {n + 1}/{repeat} (load {loadavg()})")
+        before = loadavg()
+        r = browser_latency.run(data_dir, rounds)
+        r["load"] = f"{before} → {loadavg()}"
+        results["browser"].append(r)
+        log(f"  sign-in median {r['sign_in_median_s']} s, picker p95 {r['picker_p95_all_ms']} ms")
+
+
 def _counts(captured: dict) -> dict:
     return {page: len(bodies) for page, bodies in captured.items()}
 
@@ -262,10 +284,40 @@ def part_siting(repeat: int, results: dict) -> None:
         results["siting"].append(r)
 
 
+def part_siting_national(out: Path) -> None:
+    """The national instance (its own section of ``out``), in a subprocess so that its
+    peak RSS and CPU seconds are its own."""
+    from benchmarks import siting_national
+
+    figures = WORK / "siting_national.json"
+    figures.parent.mkdir(parents=True, exist_ok=True)
+    figures.unlink(missing_ok=True)
+    log(f"siting at national scale (load {loadavg()})")
+    process = measure(
+        [PY, "-m", "benchmarks.siting_national", "--direct", "--planner", "--json", str(figures)],
+        log_path=WORK / "siting_national.log",
+    )
+    process.pop("stdout")
+    if process["rc"] != 0 or not figures.exists():
+        log(f"benchmarks.siting_national exited {process['rc']}: see {WORK}")
+        return
+    result = json.loads(figures.read_text()) | {"process": process}
+    figures.write_text(json.dumps(result, indent=1, default=str))
+    siting_national.write(result, out)
+    found = result["national"]
+    log(
+        f"  {found['workers']:,} workers, bound {found['upper_bound']:,}, "
+        f"{found['solve_s_from_coverage']} s, peak RSS {process['peak_rss_gb']} GB"
+    )
+
+
 # ---------------------------------------------------------------- main
 
 
-PARTS = ("baseline", "pipeline", "refresh", "dashboard", "browser", "load", "siting")
+PARTS = (
+    "baseline", "pipeline", "refresh", "dashboard", "browser", "load", "siting",
+    "siting_national",
+)  # fmt: skip
 
 
 def main() -> None:
@@ -290,6 +342,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     parts = set(args.only.split(","))
+    if "siting_national" in parts:
+        part_siting_national(args.out)
+        parts.discard("siting_national")
+        if not parts:
+            return  # its section is written: the demo data and the rest are not needed
     work = WORK / args.scale
     work.mkdir(parents=True, exist_ok=True)
     landing = args.data / "landing" if args.data else work / "landing"
@@ -303,11 +360,14 @@ def main() -> None:
         "versions": versions(),
     }
     generate(args.scale, landing, args.skip_generate or args.data is not None)
-    results["dataset"] = dataset(landing)
+    if parts & {"baseline", "pipeline", "refresh"} or "dataset" not in results:
+        results["dataset"] = dataset(landing)
     notes = args.notes or DEFAULT_NOTES
     if notes.exists():
         results["notes"] = notes.read_text(encoding="utf-8")
     kept = work / "published"
+    if args.data and not parts & {"baseline", "pipeline"} and (args.data / "serving").is_dir():
+        kept = args.data  # a folder a pipeline run published into (e.g. the demo's)
 
     def save(final: bool = False) -> None:
         """The report so far (a run stopped halfway still leaves its figures)."""
@@ -322,11 +382,15 @@ def main() -> None:
     if "refresh" in parts:
         refresh_cases.run(landing, work, args.repeat, results)
         save()
-    if parts & {"dashboard", "load"} and not (kept / "serving" / "current.duckdb").exists():
+    served = {"dashboard", "browser", "load"}
+    if parts & served and not (kept / "serving" / "current.duckdb").exists():
         log(f"no published snapshot in {kept}: run the pipeline part first")
-        parts -= {"dashboard", "load"}
+        parts -= served
     if "dashboard" in parts:
         part_dashboard(kept, results, args.repeat)
+        save()
+    if "browser" in parts:
+        part_browser(kept, results, args.repeat)
         save()
     if "load" in parts:
         part_load(kept, results, args.users, args.seconds, args.repeat)

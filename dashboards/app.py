@@ -15,7 +15,7 @@ from pathlib import Path
 import dash
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
-from flask import abort, has_request_context, send_file
+from flask import abort, has_request_context, request, send_file
 
 from dashboards import data
 from dashboards.auth import AuthConfig, current_viewer, install_auth
@@ -25,9 +25,11 @@ from dashboards.components.downloads import register_download_callback
 from dashboards.components.freshness import register_stale_banner, stale_banner
 from dashboards.health import register_health
 from dashboards.i18n import STRINGS, dropdown_labels, help_text, month_label, t
+from dashboards.upload import install_upload
 from dashboards.viewer import Viewer
 from pipelines.scope import LEVELS, level_of, parent_of
 from pipelines.settings import Settings, get_settings
+from pipelines.uploads import audit
 
 HERE = Path(__file__).resolve().parent
 #: the scope pickers, from the top
@@ -139,14 +141,18 @@ def create_app(settings: Settings | None = None, auth: AuthConfig | None = None)
     @app.server.route("/reports/<name>")
     def report(name: str):
         # only files the viewer may see for any month; never a path outside the folder
-        for path in data.report_files(data.current_viewer()):
+        viewer = data.current_viewer()
+        for path in data.report_files(viewer):
             if path.name == name:
+                audit.record(settings, "download", viewer.username, f"report {name}",
+                             request.remote_addr or "unknown")  # fmt: skip
                 mimetype = {".pdf": "application/pdf", ".png": "image/png"}.get(
                     path.suffix, "text/html"
                 )
                 return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".pdf"))
         abort(404)
 
+    install_upload(app, settings)
     # Every route above and every page needs a session; the data layer then answers
     # each query for the signed-in user's scope only (docs/access-control.md).
     install_auth(app, settings, auth)
@@ -223,9 +229,12 @@ def _register_shell_callbacks(app: Dash) -> None:
     )
     def header(lang: str | None, pathname: str | None):
         links, filters = [], True
-        city_viewer = not data.available() or data.current_viewer().is_city
+        viewer = data.current_viewer()
+        city_viewer = not data.available() or viewer.is_city
         for page in dash.page_registry.values():
             if page.get("city_only") and not city_viewer:
+                continue
+            if page.get("steward_only") and not viewer.steward:
                 continue
             active = page["path"] == (pathname or "/")
             if active:

@@ -88,6 +88,15 @@ class Viewer:
             return requested
         return self.scope_code
 
+    def holds_file(self, upload_scope: str | None, uploaded: bool) -> bool:
+        """Whether a landing file belongs to this viewer's scope (the upload page's file
+        list and withdrawals): every file is the city's; a district's or subdistrict's
+        are those that stewards of a scope inside theirs uploaded (``upload_scope``:
+        theirs, None for a city steward's)."""
+        if self.is_city:
+            return True
+        return uploaded and upload_scope is not None and self.covers(upload_scope)
+
     def fixed_scope(self, level: str) -> str | None:
         """The viewer's own district or subdistrict when their scope lies inside one: the
         scope pickers of that level are fixed to it."""

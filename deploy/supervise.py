@@ -279,6 +279,9 @@ def default_programs() -> list[Program]:
 def prepare_environment() -> None:
     """One data folder and one Dagster instance for all three programs."""
     os.environ.setdefault("WSI_DATA_DIR", str(REPO / "data"))
+    # the daemon's landing sensor runs the refreshes stewards ask for: a refresh the
+    # dashboard started beside it would only wait for the lock and do the work twice
+    os.environ.setdefault("WSI_REFRESH_RUNNER", "sensor")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO / ".dagster")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"

@@ -69,6 +69,9 @@ class FileRecord:
     facts: dict[str, object] = field(default_factory=dict)
     #: who put the file in landing (an upload's steward), when known
     uploaded_by: str | None = None
+    #: that steward's scope code when it is narrower than the city: rows outside it are
+    #: quarantined (``out_of_scope``, docs/data-contract.md)
+    upload_scope: str | None = None
     #: the ingestion code that wrote it (a newer one reads the landing file again)
     engine_version: str = ""
 

@@ -8,6 +8,10 @@ Dagster assets take the same lock for each step that writes, and a backup takes 
 copy a folder no refresh is writing. A refresh that finds nothing new — no changed
 landing file, nothing owed — does nothing and says so quickly.
 
+A refresh also serves the stewards' refresh requests (:mod:`pipelines.uploads.requests`:
+it claims them, carries out their withdrawals, reports its stage) and copies the audit
+log's new events into ``meta.audit_log``.
+
 A refresh killed at any moment (``kill -9``, a power cut) leaves the system sound: the
 lock goes with the process, the lake commits a file by writing its record last, the
 warehouse writes each model's rows, fingerprints and debts in one transaction, and the
@@ -33,6 +37,7 @@ from pathlib import Path
 from pipelines.lake import FileRecord, Lake
 from pipelines.settings import REPO_ROOT, Settings, get_settings
 from pipelines.targets import load_targets
+from pipelines.uploads import audit, requests
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +203,14 @@ def up_to_date(settings: Settings) -> bool:
     return owed == 0 and differs == 0 and built == [(catalogue_digest(settings),)]
 
 
+def _copy_audit(settings: Settings) -> None:
+    """The audit log's new events into the warehouse, when nothing else is to be done."""
+    from pipelines.warehouse import connect
+
+    with connect(settings.warehouse_path) as con:
+        audit.copy_to_warehouse(con, settings)
+
+
 def default_workers() -> int:
     """Processes that read landing files at once: ``WSI_INGEST_WORKERS``, else the cores."""
     value = os.environ.get("WSI_INGEST_WORKERS", "").strip()
@@ -216,8 +229,10 @@ def refresh(
     settings = settings or get_settings()
     report = Report()
     lake = Lake(settings.lake_dir)
-    with refresh_lock(settings):
-        if only is None and publish and up_to_date(settings):
+    whole = only is None and publish
+    with refresh_lock(settings), requests.serving(settings, active=whole):
+        if whole and up_to_date(settings):
+            _copy_audit(settings)
             return report
         from pipelines.serving import discard_leftovers, publish_snapshot, unpublished
         from pipelines.warehouse import checks, connect, state
@@ -240,8 +255,10 @@ def refresh(
         discard_leftovers(settings)  # of a publish that was killed
         report.ingested = ingest(settings, workers=workers or default_workers())
         lap("ingest", "build")
+        requests.advance(settings, "building")
         with connect(settings.warehouse_path) as con, open_engine(con, settings) as engine:
             state.create(con)
+            audit.copy_to_warehouse(con, settings)
             records = engine.register(lake)
             report.changes = queue_lake_changes(con, lake, records)
             lap("queue")

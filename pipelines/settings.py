@@ -52,6 +52,13 @@ def _engine() -> str:
     return value
 
 
+def _refresh_runner() -> str:
+    value = os.environ.get("WSI_REFRESH_RUNNER", "").strip().lower() or "subprocess"
+    if value not in ("subprocess", "sensor"):
+        raise ValueError(f"WSI_REFRESH_RUNNER={value!r}: expected subprocess or sensor")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -81,6 +88,11 @@ class Settings:
     #: 0 here, so that code and tests that write a file and refresh at once take it; the
     #: environment's default is :data:`LANDING_SETTLE_S`
     landing_settle_s: float = 0.0
+    #: the largest file a steward may upload (docs/api.md)
+    upload_max_bytes: int = 200 * 1024 * 1024
+    #: who runs the refresh an upload asks for: ``subprocess`` (the dashboard starts
+    #: ``python -m pipelines run``) or ``sensor`` (the Dagster daemon's landing sensor)
+    refresh_runner: str = "subprocess"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -106,6 +118,8 @@ class Settings:
             spark_master=os.environ.get("WSI_SPARK_MASTER", "").strip() or "local[*]",
             keep_snapshots=max(1, _env_int("WSI_KEEP_SNAPSHOTS", 3)),
             landing_settle_s=max(0.0, _env_float("WSI_LANDING_SETTLE_S", LANDING_SETTLE_S)),
+            upload_max_bytes=int(_env_float("WSI_UPLOAD_MAX_MB", 200.0) * 1024 * 1024),
+            refresh_runner=_refresh_runner(),
         )
 
     @property
@@ -170,6 +184,17 @@ class Settings:
     def auth_state_path(self) -> Path:
         """Sessions and failed-login counters (dashboards/auth/state.py): no backup needed."""
         return self.data_dir / "auth.sqlite"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Uploaded files waiting for their steward's accept (``staged/``) and dry runs."""
+        return self.data_dir / "uploads"
+
+    @property
+    def uploads_db_path(self) -> Path:
+        """Uploads, the landing registry, refresh requests and the audit log
+        (pipelines/uploads/store.py)."""
+        return self.data_dir / "uploads.sqlite"
 
     @property
     def divisions_csv(self) -> Path:

@@ -1,6 +1,7 @@
 """``python -m dashboards users …``: manage the dashboard's user accounts.
 
-    users add USER --role district --scope 朝阳区 [--name 张伟] [--password-stdin]
+    users add USER --role district --scope 朝阳区 [--name 张伟] [--steward] [--password-stdin]
+    users token USER [--revoke]
     users remove USER
     users passwd USER [--password-stdin]
     users list
@@ -11,7 +12,9 @@
 Without ``--password-stdin`` a password is asked for twice on a terminal (an empty
 answer generates one); when stdin is not a terminal one is generated. A generated
 password is printed once and stored only as its hash. ``passwd``, ``remove`` and
-``demo --rotate`` end the user's sessions at once, as ``revoke`` does.
+``demo --rotate`` end the user's sessions at once, as ``revoke`` does. ``token`` gives a
+data steward a new API token (printed once, kept as its SHA-256; the one before stops
+working); ``--revoke`` takes it away.
 """
 
 from __future__ import annotations
@@ -32,12 +35,17 @@ from dashboards.viewer import ROLE_LABELS, ROLES
 from pipelines.scope import CITY_CODE, ScopeError, resolve_scope, scope_name
 
 HELP = "manage dashboard sign-in accounts"
-# One demo account per role, scoped where the demo data has most stations (房山区 拱辰街道).
+# One demo account per role, scoped where the demo data has most stations (房山区 拱辰街道),
+# and a data steward (数据管理员) of the city and of 房山区: (username, role, scope, name,
+# steward)
 DEMO_USERS = (
-    ("demo-city", "city", None, "演示 市总工会 Demo city"),
-    ("demo-district", "district", "110111000000", "演示 房山区 Demo district"),
-    ("demo-subdistrict", "subdistrict", "110111011000", "演示 拱辰街道 Demo subdistrict"),
-)
+    ("demo-city", "city", None, "演示 市总工会 Demo city", False),
+    ("demo-district", "district", "110111000000", "演示 房山区 Demo district", False),
+    ("demo-subdistrict", "subdistrict", "110111011000", "演示 拱辰街道 Demo subdistrict", False),
+    ("demo-steward-city", "city", None, "演示 市级数据管理员 Demo city steward", True),
+    ("demo-steward-district", "district", "110111000000",
+     "演示 房山区数据管理员 Demo district steward", True),
+)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -63,7 +71,14 @@ def add_arguments(users: argparse.ArgumentParser) -> None:
         help="district or subdistrict: a 12-digit code or a name (朝阳区, 海淀区/八里庄街道)",
     )
     add.add_argument("--name", default="", help="display name (default: the username)")
+    add.add_argument(
+        "--steward", action="store_true", help="a data steward: may upload exports of the scope"
+    )
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+    token = commands.add_parser("token", help="give a steward a new API token (printed once)")
+    token.add_argument("username")
+    token.add_argument("--revoke", action="store_true", help="take the token away instead")
 
     remove = commands.add_parser("remove", help="delete an account (its sessions end)")
     remove.add_argument("username")
@@ -102,9 +117,10 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
         if args.users_command == "add":
             scope = resolve_scope(args.role, args.scope, settings.divisions_csv)
             password, generated = _password(args, stdin)
-            user = store.add(args.username, args.role, scope, password, args.name)
+            user = store.add(args.username, args.role, scope, password, args.name, args.steward)
             name = scope_name(scope, settings.divisions_csv)
-            print(f"added {user.username}: {args.role} {scope} {name}", file=out)
+            steward = ", data steward" if user.steward else ""
+            print(f"added {user.username}: {args.role} {scope} {name}{steward}", file=out)
             if generated:
                 _print_password(out, user.username, password)
         elif args.users_command == "remove":
@@ -121,6 +137,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
             print(f"password changed for {user.username} ({_sessions_ended(ended)})", file=out)
             if generated:
                 _print_password(out, user.username, password)
+        elif args.users_command == "token":
+            _token(store, args.username, args.revoke, out)
         elif args.users_command == "list":
             _list(store, settings.divisions_csv, out)
         elif args.users_command == "sessions":
@@ -164,7 +182,8 @@ def _list(store: UserStore, divisions_csv, out: TextIO) -> None:
     if not users:
         print(f"no users in {store.path}", file=out)
         return
-    rows = [("username", "role", "scope", "name", "display name", "created", "changed")]
+    rows = [("username", "role", "scope", "name", "display name", "steward", "token", "created",
+             "changed")]  # fmt: skip
     for user in users.values():
         rows.append(
             (
@@ -173,11 +192,24 @@ def _list(store: UserStore, divisions_csv, out: TextIO) -> None:
                 user.scope_code,
                 scope_name(user.scope_code, divisions_csv),
                 user.display_name,
+                "yes" if user.steward else "",
+                "yes" if user.token_hash else "",
                 user.created_at,
                 user.changed_at,
             )
         )
     _print_table(rows, out)
+
+
+def _token(store: UserStore, username: str, revoke: bool, out: TextIO) -> None:
+    if revoke:
+        store.revoke_token(username)
+        print(f"{normalise_username(username)}: API token revoked", file=out)
+        return
+    token = store.issue_token(username)
+    print(f"API token for {normalise_username(username)}: {token}", file=out)
+    print("  (shown once; only its hash is stored; the token before it no longer works)", file=out)
+    print("  use it as:  Authorization: Bearer <token>   (docs/api.md)", file=out)
 
 
 def session_store(path: Path) -> SessionStore:
@@ -227,8 +259,8 @@ def _print_table(rows: list[tuple[str, ...]], out: TextIO) -> None:
 
 def _demo(store: UserStore, sessions: SessionStore, rotate: bool, out: TextIO) -> None:
     existing = store.load()
-    for username, role, scope, display in DEMO_USERS:
-        label = " ".join(ROLE_LABELS[role])
+    for username, role, scope, display, steward in DEMO_USERS:
+        label = " ".join(ROLE_LABELS[role]) + (", 数据管理员 steward" if steward else "")
         if username in existing and not rotate:
             print(f"demo user {username} ({label}) exists; its password is unchanged", file=out)
             continue
@@ -239,7 +271,7 @@ def _demo(store: UserStore, sessions: SessionStore, rotate: bool, out: TextIO) -
             ended_text = _sessions_ended(ended)
             print(f"demo user {username} ({label}): new password ({ended_text})", file=out)
         else:
-            store.add(username, role, scope or CITY_CODE, password, display)
+            store.add(username, role, scope or CITY_CODE, password, display, steward)
             print(f"demo user {username} ({label}): created", file=out)
         _print_password(out, username, password)
     if all(name in existing for name, *_ in DEMO_USERS) and not rotate:

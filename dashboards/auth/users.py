@@ -1,8 +1,10 @@
 """The dashboard's user accounts: a small JSON file under the data folder.
 
 ``<data>/users.json`` holds, per user, the role, the scope code, a display name, an
-argon2id password hash (salted; parameters inside the hash) and when the account was
-created and last changed. It is written atomically (a temporary file replaced onto
+argon2id password hash (salted; parameters inside the hash), whether the user is a data
+steward (may upload and withdraw exports of their scope), the SHA-256 of their API token
+(random, 256 bits: a fast hash is enough) and when the account was created and last
+changed. It is written atomically (a temporary file replaced onto
 it) with mode 600, under an advisory lock so that two ``users`` commands cannot lose
 each other's change. The web server rereads it when it changes, so a removed user or
 a changed password takes effect on the next request without a restart.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -30,6 +33,9 @@ from dashboards.viewer import Viewer
 from pipelines.scope import is_scope_code_of
 
 FORMAT_VERSION = 1
+#: the fields every user record has (steward and token_hash came later: optional)
+_REQUIRED = ("username", "role", "scope_code", "display_name", "password_hash",
+             "created_at", "changed_at")  # fmt: skip
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD_LENGTH = 10
 # No 0/O, 1/l/I: generated passwords get read aloud and typed from paper.
@@ -74,6 +80,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def token_digest(token: str) -> str:
+    """What is kept of an API token: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class User:
     username: str
@@ -83,14 +94,23 @@ class User:
     password_hash: str
     created_at: str
     changed_at: str
+    #: may upload and withdraw exports of their scope (数据管理员)
+    steward: bool = False
+    #: SHA-256 of the API token ("" when none was issued)
+    token_hash: str = ""
 
     def viewer(self) -> Viewer:
-        return Viewer(self.scope_code, self.username, self.display_name, role=self.role)
+        return Viewer(
+            self.scope_code, self.username, self.display_name, role=self.role, steward=self.steward
+        )
 
     @property
     def session_stamp(self) -> str:
-        """Changes whenever the password, role or scope changes, which ends old sessions."""
+        """Changes whenever the password, role, scope or steward right changes, which ends
+        old sessions."""
         material = f"{self.password_hash}\x00{self.role}\x00{self.scope_code}"
+        if self.steward:
+            material += "\x00steward"
         return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
@@ -129,13 +149,26 @@ class UserStore:
         users = {}
         for record in document.get("users", []):
             try:
-                user = User(**{field: str(record[field]) for field in User.__dataclass_fields__})
-            except (KeyError, TypeError) as error:
+                user = User(
+                    **{field: str(record[field]) for field in _REQUIRED},
+                    steward=record.get("steward") is True,
+                    token_hash=str(record.get("token_hash") or ""),
+                )
+            except (KeyError, TypeError, AttributeError) as error:
                 raise UserError(f"{self.path}: a user record lacks {error}") from error
             if not is_scope_code_of(user.role, user.scope_code):
                 raise UserError(f"{self.path}: user {user.username} has an invalid scope")
             users[user.username] = user
         return users
+
+    def by_token(self, token: str) -> User | None:
+        """The steward whose API token this is, or None."""
+        digest = token_digest(token)
+        found = None
+        for user in self.load().values():  # every hash compared: no early exit to time
+            if user.token_hash and hmac.compare_digest(user.token_hash, digest):
+                found = user
+        return found if found is not None and found.steward else None
 
     def get(self, username: str) -> User | None:
         """The user, or None for an unknown or malformed name (a broken file raises)."""
@@ -168,7 +201,13 @@ class UserStore:
 
     # -- changes -------------------------------------------------------------------
     def add(
-        self, username: str, role: str, scope_code: str, password: str, display_name: str = ""
+        self,
+        username: str,
+        role: str,
+        scope_code: str,
+        password: str,
+        display_name: str = "",
+        steward: bool = False,
     ) -> User:
         name = normalise_username(username)
         check_password(password, name)
@@ -183,6 +222,7 @@ class UserStore:
             password_hash=self.hasher.hash(password),
             created_at=now,
             changed_at=now,
+            steward=steward,
         )
         with self._locked() as users:
             if name in users:
@@ -200,6 +240,27 @@ class UserStore:
         name = normalise_username(username)
         check_password(password, name)
         return self._set_hash(name, self.hasher.hash(password), touch=True)
+
+    def issue_token(self, username: str) -> str:
+        """A new API token for a steward (any earlier one stops working); only its hash
+        is kept, so it is returned once."""
+        name = normalise_username(username)
+        token = "wsi_" + secrets.token_urlsafe(32)
+        with self._locked() as users:
+            user = users.get(name)
+            if user is None:
+                raise UserError(f"no user {name}")
+            if not user.steward:
+                raise UserError(f"{name} is not a data steward: only stewards use the API")
+            users[name] = replace(user, token_hash=token_digest(token), changed_at=_now())
+        return token
+
+    def revoke_token(self, username: str) -> None:
+        name = normalise_username(username)
+        with self._locked() as users:
+            if name not in users:
+                raise UserError(f"no user {name}")
+            users[name] = replace(users[name], token_hash="", changed_at=_now())
 
     def _set_hash(self, name: str, password_hash: str, touch: bool) -> User:
         with self._locked() as users:

@@ -27,6 +27,11 @@
 - **Headers** on every response (:mod:`.headers`).
 - **Public views**: a view decorated with :func:`public` needs no session (the health
   check); it must show no data.
+- **API tokens**: a request under ``/api/`` may instead carry a data steward's token,
+  ``Authorization: Bearer …`` (``users token``; kept as its SHA-256). It needs no CSRF
+  token: a browser never sends it on its own. A wrong token gets ``401``.
+- **Audit**: sign-ins, failed sign-ins and refused tokens are appended to the audit log
+  (:mod:`pipelines.uploads.audit`) with the username and the address.
 
 :func:`current_viewer` gives callbacks and the data layer the signed-in viewer.
 """
@@ -54,6 +59,7 @@ from dashboards.auth.throttle import LoginThrottle
 from dashboards.auth.users import User, UserStore
 from dashboards.basemaps import tile_urls
 from dashboards.viewer import ROLE_LABELS, Viewer
+from pipelines.uploads import audit
 
 if TYPE_CHECKING:
     import dash
@@ -66,7 +72,8 @@ EXTENSION_KEY = "wsi_auth"
 SESSION_COOKIE_NAME = "wsi_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_FORM_LIMIT = 64 * 1024
-LOCAL_VIEWER = Viewer(username="local", display_name="本机 Local")
+# sign-in off: one person on their own machine, who may also upload (a city steward)
+LOCAL_VIEWER = Viewer(username="local", display_name="本机 Local", steward=True)
 View = TypeVar("View", bound=Callable)
 
 
@@ -104,6 +111,7 @@ class _Auth:
 
     def __init__(self, app: dash.Dash, settings: Settings, config: AuthConfig) -> None:
         self.app = app
+        self.settings = settings
         self.config = config
         self.prefix = app.config.routes_pathname_prefix
         self.home = app.config.requests_pathname_prefix
@@ -148,6 +156,9 @@ class _Auth:
         endpoint = request.url_rule.endpoint if request.url_rule else None
         if self.is_public(endpoint):
             return None
+        token = _bearer_token()
+        if token is not None and request.path.startswith(f"{self.prefix}api/"):
+            return self.token_guard(token)
         user = self.session_user()
         if user is None:
             if "sid" in session:
@@ -163,11 +174,22 @@ class _Auth:
                 return _json_error(403, "CSRF token missing or invalid 缺少或无效的 CSRF 令牌")
         return None
 
+    def token_guard(self, token: str) -> Response | None:
+        user = self.store.by_token(token)
+        if user is None:
+            ip = request.remote_addr or "unknown"
+            log.warning("refused API token: ip=%s", ip)
+            audit.record(self.settings, "failed_sign_in", "", "API token", ip)
+            return _json_error(401, "invalid API token 无效的 API 令牌")
+        g.wsi_user = user
+        g.wsi_viewer = user.viewer()
+        return None
+
     def deny(self) -> Response:
         wants_page = (
             request.method == "GET"
             and request.accept_mimetypes.accept_html
-            and not request.path.startswith(f"{self.prefix}_dash-")
+            and not request.path.startswith((f"{self.prefix}_dash-", f"{self.prefix}api/"))
         )
         if wants_page:
             target = request.full_path if request.query_string else request.path
@@ -195,6 +217,7 @@ class _Auth:
         wait = self.throttle.attempt(user=username, ip=ip)
         if wait > 0:
             log.warning("login refused while locked out: user=%r ip=%s", username, ip)
+            audit.record(self.settings, "failed_sign_in", username, "locked out", ip)
             minutes = max(1, round(wait / 60))
             message = pages.MESSAGES["locked"].format(minutes=minutes)
             response = self.login_page(next_url, message, 429, username)
@@ -203,6 +226,7 @@ class _Auth:
         user = self.store.authenticate(username, password) if username and password else None
         if user is None:
             log.warning("failed login: user=%r ip=%s", username, ip)
+            audit.record(self.settings, "failed_sign_in", username, "wrong password", ip)
             # 200, as a re-shown form: a 401 would need a WWW-Authenticate challenge.
             return self.login_page(next_url, pages.MESSAGES["wrong"], 200, username)
         self.throttle.succeeded(user=username, ip=ip)
@@ -215,6 +239,7 @@ class _Auth:
         log.info(
             "login: user=%s role=%s scope=%s ip=%s", user.username, user.role, user.scope_code, ip
         )
+        audit.record(self.settings, "sign_in", user.username, "dashboard", ip)
         return redirect(next_url)
 
     def logout(self) -> Response:
@@ -337,6 +362,14 @@ def _set_local_viewer() -> None:
 def csrf_token() -> str:
     """The signed-in session's CSRF token, for a form that POSTs (e.g. a logout button)."""
     return str(session.get("csrf", "")) if has_request_context() else ""
+
+
+def _bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, if the request has one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
 
 
 def _safe_next(target: str, home: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import plotly.graph_objects as go
 from dash import Output
 
 from dashboards import data
@@ -28,6 +29,8 @@ def chart_values(
     """(figure, config) of a chart titled by the UI string ``title_key`` (or by ``title``,
     a title that depends on the data)."""
     title, where = title or t(title_key, lang), data.scope_name(viewer, scope)
+    if isinstance(fig, go.Figure):  # stamped as the dict Dash sends: no second validation
+        fig = fig.to_plotly_json()
     return (
         stamp(fig, title, where, month_label(month, lang)),
         graph_config(title, where, f"{month:%Y-%m}"),

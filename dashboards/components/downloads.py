@@ -3,8 +3,9 @@
 A page places ``download_bar("name")`` under a table and writes the parameters it
 rendered the table with into ``download_params("name")`` (an Output of its callback).
 The one download callback queries the table again through ``data.download_table`` for
-the current viewer, so a download is restricted like any other query, and names the
-file for what it holds: ``<title>_<scope>_<data month>.xlsx`` (``data.describe``).
+the current viewer, so a download is restricted like any other query, names the file
+for what it holds: ``<title>_<scope>_<data month>.xlsx`` (``data.describe``), and records
+it in the audit log.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
+from flask import has_request_context, request
 
 from dashboards import data, export
 from dashboards.components.common import T
+from pipelines.uploads import audit
 
 
 def download_params(name: str) -> dict:
@@ -57,6 +60,9 @@ def register_download_callback(app: Dash) -> None:
             about = data.describe(viewer, name, params or {}, lang, table.height)
         except (KeyError, ValueError):  # a crafted name or setting: no file
             raise PreventUpdate from None
+        address = request.remote_addr if has_request_context() else None
+        audit.record(data.settings(), "download", viewer.username, f"{name}.{fmt}",
+                     address or "unknown")  # fmt: skip
         stem = file_stem(about.title, about.scope_name, about.month)
         content = export.About(about.title, about.lines)
         if fmt == "xlsx":

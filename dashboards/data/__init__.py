@@ -16,7 +16,8 @@ One module per page area; pages call them through this package (``data.kpis(…)
   :mod:`.stations`, :mod:`.quality`, :mod:`.siting` — one each per page;
 - :mod:`.forecast` — the demand page's 需求预测 section;
 - :mod:`.reports` — the monthly report files; :mod:`.downloads` — what each download
-  button exports.
+  button exports;
+- :mod:`.uploads` — a steward's landing files and the audit log (数据上报, 数据质量).
 """
 
 from dashboards.data.coverage import (
@@ -86,10 +87,12 @@ from dashboards.data.snapshot import (
     snapshot,
 )
 from dashboards.data.stations import station_registry
+from dashboards.data.uploads import audit_events, steward_files
 from dashboards.viewer import Viewer
 from pipelines.serving import NoSnapshot
 
 __all__ = [
+    "audit_events", "steward_files",
     "DOWNLOADS", "GAP_COLUMNS", "KPI_COLUMNS", "QUARANTINE_SHOWN", "RANK_COLUMNS", "Change",
     "NoSnapshot", "Snapshot", "Standing", "Viewer", "attention", "available", "brief",
     "brief_scope", "community_coverage", "configure", "coverage_at_radius", "coverage_gaps",

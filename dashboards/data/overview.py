@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboards.data.snapshot import as_month, query, shift
+from dashboards.data.snapshot import as_month, per_snapshot, query, shift
 from dashboards.viewer import Viewer
 from pipelines.scope import LEVELS, level_of, parent_of, prefix_of
 
@@ -54,10 +54,16 @@ def scope_options(viewer: Viewer, level: str, parent: str | None = None) -> pl.D
     )
 
 
+@per_snapshot(maxsize=1)
+def _scope_names() -> dict[str, str]:
+    # every chart's title names its scope: one read per snapshot, not one per chart
+    names = query("SELECT scope_code, scope_name FROM scopes")
+    return dict(zip(names["scope_code"], names["scope_name"], strict=True))
+
+
 def scope_name(viewer: Viewer, scope: str | None) -> str:
     code = viewer.allowed(scope)
-    names = query("SELECT scope_name FROM scopes WHERE scope_code = $code", code=code)
-    return names["scope_name"][0] if names.height else code
+    return _scope_names().get(code, code)
 
 
 # --- overview ----------------------------------------------------------------------

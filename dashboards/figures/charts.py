@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from dashboards.figures.base import COLORS, FONT, SEQUENCE, empty, month_axis, months, style
 from dashboards.i18n import WEEKDAYS, column, label, label_codes, t
@@ -16,25 +15,40 @@ from dashboards.i18n import WEEKDAYS, column, label, label_codes, t
 TREND_MEASURES = ("visits", "calls", "enrolled", "coverage_rate")
 
 
+def _grid_2x2(titles: list[str], h_gap: float = 0.08, v_gap: float = 0.18) -> dict:
+    """The layout of a 2 × 2 grid of charts (axes x, x2 … y4, row by row) with a title
+    over each: what ``make_subplots`` builds, at a tenth of its cost."""
+    width, height = (1 - h_gap) / 2, (1 - v_gap) / 2
+    layout: dict = {"annotations": []}
+    for n, title in enumerate(titles):
+        row, col = divmod(n, 2)
+        x0, y1 = col * (width + h_gap), 1 - row * (height + v_gap)
+        suffix = str(n + 1) if n else ""
+        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"domain": [max(0, y1 - height), y1], "anchor": f"x{suffix}"}
+        layout["annotations"].append(
+            {"text": title, "x": x0 + width / 2, "y": y1, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+             "font": {"family": FONT, "size": 13}}
+        )  # fmt: skip
+    return layout
+
+
 def trends(df: pl.DataFrame, lang: str) -> go.Figure:
     """Four small line charts of kpi_monthly over the months given."""
     if df.is_empty():
         return empty(lang, 420)
-    fig = make_subplots(
-        rows=2, cols=2, subplot_titles=[column(m, lang) for m in TREND_MEASURES],
-        vertical_spacing=0.18, horizontal_spacing=0.08,
-    )  # fmt: skip
     x = months(df, lang)
-    for n, measure in enumerate(TREND_MEASURES):
-        fig.add_trace(
-            go.Scatter(x=x, y=df[measure].to_list(), mode="lines+markers",
-                       name=column(measure, lang), line={"color": SEQUENCE[n]}),
-            row=n // 2 + 1, col=n % 2 + 1,
-        )  # fmt: skip
+    traces = [
+        go.Scatter(x=x, y=df[measure].to_list(), mode="lines+markers",
+                   name=column(measure, lang), line={"color": SEQUENCE[n]},
+                   xaxis=f"x{n + 1 if n else ''}", yaxis=f"y{n + 1 if n else ''}")
+        for n, measure in enumerate(TREND_MEASURES)
+    ]  # fmt: skip
+    fig = go.Figure(traces, _grid_2x2([column(m, lang) for m in TREND_MEASURES]))
     month_axis(fig, lang)
-    fig.update_yaxes(tickformat=".0%", row=2, col=2, rangemode="tozero")
     fig.update_yaxes(rangemode="tozero")
-    fig.update_annotations(font={"family": FONT, "size": 13})
+    fig.layout.yaxis4.tickformat = ".0%"  # the coverage rate's, bottom right
     return style(fig, 420, legend=False)
 
 

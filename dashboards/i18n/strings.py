@@ -2,6 +2,7 @@
 pages' and the downloads' are in :mod:`.planning`."""
 
 from dashboards.i18n.planning import PLANNING
+from dashboards.i18n.upload import UPLOAD_STRINGS
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("暖心驿站数据平台", "Warm Station Insights"),
@@ -316,3 +317,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     **PLANNING,
 }
+
+# the 数据上报 page and the audit log (dashboards/i18n/upload.py)
+STRINGS |= UPLOAD_STRINGS

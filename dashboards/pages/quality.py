@@ -1,11 +1,13 @@
 """数据质量 Data quality: the files loaded and rejected with their messages, rows
-quarantined by reason per source and month, and the row-accounting check per file."""
+quarantined by reason per source and month, the row-accounting check per file, and the
+audit log (uploads, previews, accepts, withdrawals, sign-ins, downloads)."""
 
 from __future__ import annotations
 
 import json
 
 import dash
+import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import data, figures
@@ -25,6 +27,7 @@ from dashboards.components import (
 )  # fmt: skip
 from dashboards.i18n import t
 from dashboards.i18n.values import FILE_STATUSES, pick
+from pipelines.uploads.audit import EVENTS
 
 dash.register_page(
     __name__,
@@ -53,6 +56,8 @@ def layout(**_):
             section("quality.rows", html.P(id="quality-rows-note", className="lead"),
                     table("quality-rows", 360), download_bar("quarantine_rows"),
                     help_key="quality", wide=True),
+            section("audit.title", html.P(T("audit.note"), className="lead"),
+                    table("quality-audit", 360), wide=True),
         ],
         className="grid",
     )  # fmt: skip
@@ -92,3 +97,13 @@ def update(lang):
         rows(files, lang), file_columns, figures.quarantine_reasons(summary, lang),
         *table_values(summary, lang), *table_values(rejected, lang, ("path",)), shown_note,
     )  # fmt: skip
+
+
+@callback(*table_outputs("quality-audit"), Input("lang", "data"))
+def audit_log(lang):
+    """Read from the uploads store when the page is drawn: current to the second, not to
+    the last refresh (the warehouse's ``meta.audit_log`` is its copy)."""
+    viewer = data.current_viewer()
+    said = {event: t(f"audit.event.{event}", lang) for event in EVENTS}
+    events = data.audit_events(viewer).with_columns(pl.col("event").replace(said))
+    return table_values(events, lang)

@@ -4,7 +4,9 @@ a sensor on the landing folder.
 An asset reads its source's new and changed landing files into the lake (one Parquet
 file each, several processes at once: ``WSI_INGEST_WORKERS``), then owes the models
 that read the source the months the changes touch (:mod:`pipelines.warehouse.refresh`).
-Ingesting a file needs no other file, so the assets do not wait for each other.
+Ingesting a file needs no other file, so the assets do not wait for each other. Each
+first claims the stewards' waiting refresh requests and carries out their withdrawals
+(:mod:`pipelines.uploads.requests`); the sensor also starts a run for requests alone.
 """
 
 import hashlib
@@ -19,6 +21,7 @@ from pipelines.ingest.specs import SPECS, SourceSpec
 from pipelines.lake import FileRecord, Lake
 from pipelines.refresh import default_workers, refresh_lock
 from pipelines.settings import get_settings
+from pipelines.uploads import requests as refresh_requests
 from pipelines.warehouse.duck import DuckEngine
 from pipelines.warehouse.refresh import queue_lake_changes
 
@@ -62,6 +65,7 @@ def _ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         settings = get_settings()
         lake = Lake(settings.lake_dir)
         with refresh_lock(settings):  # the lake and the warehouse change together
+            refresh_requests.start(settings)  # stewards' requests: claimed, withdrawals done
             records = ingest(settings, sources=[source], workers=default_workers())
             with warehouse.connect() as con:
                 changes = queue_lake_changes(con, lake, DuckEngine(con).register(lake))
@@ -106,7 +110,8 @@ def _landing_state() -> dict[str, list[float]]:
     name="landing_files_sensor",
     description="Requests a refresh (the `everything` job: ingest, the months the new files "
     "touch, checks, publish) when landing files are new or changed (by modification time "
-    "and size), once they are no longer being written (WSI_LANDING_SETTLE_S).",
+    "and size), once they are no longer being written (WSI_LANDING_SETTLE_S), or a "
+    "steward's upload or withdrawal waits for one.",
     job_name="everything",
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
@@ -120,6 +125,11 @@ def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
     if changed:
         digest = hashlib.sha1(json.dumps(changed, sort_keys=True).encode()).hexdigest()
         requests.append(dg.RunRequest(run_key=f"landing:{digest}"))
+    elif refresh_requests.pending(get_settings()):
+        # a withdrawal changes no landing file the sensor would see; the key is the
+        # newest request, so one run is asked for however often the sensor looks
+        newest = refresh_requests.recent(get_settings(), 1)[0].refresh_id
+        requests.append(dg.RunRequest(run_key=f"requests:{newest}"))
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, sort_keys=True))
 
 

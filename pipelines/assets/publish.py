@@ -3,7 +3,9 @@ the graph), the ``everything`` job and its monthly schedule.
 
 The publishing itself is a plain function, :func:`pipelines.serving.publish_snapshot`;
 it runs when a mart's rows differ from what the snapshot holds, after the marts' blocking
-checks passed. Then the lake's parts no record names any more are removed.
+checks passed. Then the lake's parts no record names any more are removed, the audit
+log's new events are copied into ``meta.audit_log`` and the stewards' refresh requests
+the run served are published; a failed run fails them (``refresh_requests_failed``).
 """
 
 import dagster as dg
@@ -12,6 +14,7 @@ from pipelines.assets.resources import WarehouseResource
 from pipelines.lake import Lake
 from pipelines.serving import discard_leftovers, publish_snapshot, unpublished
 from pipelines.settings import get_settings
+from pipelines.uploads import audit, requests
 from pipelines.warehouse.models import load_models
 
 MART_KEYS = [dg.AssetKey(m.name) for m in load_models() if m.schema == "marts"]
@@ -34,7 +37,9 @@ def serving_snapshot(
         discard_leftovers(settings)  # of a publish that was killed
         due = unpublished(con, settings)
         counts = publish_snapshot(con, settings) if due else {}
+        audit.copy_to_warehouse(con, settings)
         Lake(settings.lake_dir).collect_garbage()
+    requests.finish(settings)
     context.log.info("published %s changed tables to %s", len(due), settings.snapshot_path)
     return dg.MaterializeResult(
         metadata={
@@ -65,4 +70,22 @@ monthly_refresh = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
-defs = dg.Definitions(assets=[serving_snapshot], jobs=[everything], schedules=[monthly_refresh])
+
+@dg.run_failure_sensor(
+    name="refresh_requests_failed",
+    monitored_jobs=[everything],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="A failed `everything` run fails the stewards' refresh requests it served, "
+    "with its error (the upload page and GET /api/refresh/<id> show it).",
+)
+def refresh_requests_failed(context: dg.RunFailureSensorContext) -> None:
+    message = context.failure_event.message or "the Dagster run failed"
+    requests.finish(get_settings(), failure=message[:500])
+
+
+defs = dg.Definitions(
+    assets=[serving_snapshot],
+    jobs=[everything],
+    schedules=[monthly_refresh],
+    sensors=[refresh_requests_failed],
+)

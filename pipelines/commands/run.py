@@ -7,6 +7,10 @@ storage: the command starts in a fraction of a second and does nothing when noth
 new. A rejected file is listed, not fatal: the exit code is non-zero only when the
 refresh itself fails (a failed check, or a snapshot that could not be written, e.g. on a
 full disk: either way the snapshot is left as it was and the dashboard keeps serving it).
+
+Stewards' uploads queue refresh requests while a refresh runs; when it ends and some are
+waiting, the command refreshes again, so that a request never waits for a refresh that
+nobody starts (the dashboard starts this command only when no refresh holds the lock).
 """
 
 from __future__ import annotations
@@ -83,12 +87,23 @@ def _write_report(path: str, report) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.refresh import CheckFailed, refresh
-    from pipelines.serving import PublishFailed
     from pipelines.settings import get_settings
+    from pipelines.uploads import requests
 
     logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    status = _refresh_once(settings, args)
+    # checked after the refresh let go of its lock: a request queued while it held it
+    # found the lock taken and started nothing
+    while requests.pending(settings):
+        status = _refresh_once(settings, args)
+    return status
+
+
+def _refresh_once(settings, args: argparse.Namespace) -> int:
+    from pipelines.refresh import CheckFailed, refresh
+    from pipelines.serving import PublishFailed
+
     try:
         report = refresh(settings, workers=args.workers)
     except (CheckFailed, PublishFailed) as failure:

@@ -12,7 +12,10 @@ valid rows into loaded, superseded and quarantined (unknown references, duplicat
 A file is skipped when its size and modification time, or else its content hash, are
 those of its record. A file still being written is waited for (:mod:`pipelines.ingest`,
 ``WSI_LANDING_SETTLE_S``), and one that changes while it is read is not recorded: the
-next run reads it again.
+next run reads it again. A file a steward uploaded carries who did it and their scope
+(:mod:`pipelines.uploads.registry`); rows outside a district or subdistrict steward's
+scope are quarantined (``out_of_scope``, :mod:`.scope_check`). The upload page's preview
+reads a file the same way into a lake of its own (:func:`read_into_lake`).
 """
 
 from __future__ import annotations
@@ -36,10 +39,13 @@ import pyarrow.parquet as pq
 from pipelines.ingest import engine_version, landing_files, privacy, wait_until_settled
 from pipelines.ingest.communities import DistrictMatcher
 from pipelines.ingest.read import FileFacts, Unreadable, inspect_bytes, open_table
+from pipelines.ingest.scope_check import scope_check
 from pipelines.ingest.specs import SPECS, SourceSpec, raw_columns
 from pipelines.ingest.validate import QUARANTINE_SCHEMA, Context, Tally, check_batch
 from pipelines.lake import QUARANTINE, RAW, FileRecord, Lake
+from pipelines.scope import CITY_CODE
 from pipelines.settings import Settings, get_settings
+from pipelines.uploads.registry import Uploader, landed
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +82,29 @@ def _now() -> str:
 class SourceRun:
     """What the files of one source share in one process: the pseudonymiser (the same
     people call again month after month), the date styles its files were written in
-    (tried first on the next file), the districts of the divisions reference."""
+    (tried first on the next file), the districts of the divisions reference, who
+    uploaded which landing file."""
 
-    def __init__(self, spec: SourceSpec, settings: Settings, lake: Lake) -> None:
+    def __init__(
+        self,
+        spec: SourceSpec,
+        settings: Settings,
+        lake: Lake,
+        uploaders: dict[str, Uploader] | None = None,
+    ) -> None:
         self.spec, self.settings, self.lake = spec, settings, lake
         self.pseudonyms = privacy.Pseudonymiser(privacy.load_key(settings))
         self.moment_styles: dict[str, list[str]] = {}
         self.districts = (
             _districts(settings.divisions_csv) if spec.district_column is not None else None
         )
+        self.uploaders = landed(settings) if uploaders is None else uploaders
 
-    def context(self, path: str, mtime: float, facts: FileFacts) -> Context:
+    def context(
+        self, path: str, mtime: float, facts: FileFacts, uploader: Uploader | None = None
+    ) -> Context:
         """What checking the rows of one file needs to know."""
+        scope = uploader.scope if uploader else None
         return Context(
             spec=self.spec,
             path=path,
@@ -97,6 +114,7 @@ class SourceRun:
             pseudonyms=self.pseudonyms,
             districts=self.districts,
             moment_styles=self.moment_styles,
+            scope=scope_check(scope, self.settings.divisions_csv) if scope else None,
         )
 
 
@@ -120,7 +138,9 @@ def message(
     if reasons:
         parts.append("quarantined: " + ", ".join(f"{n} {r}" for r, n in reasons.most_common()))
     for column, unknown in fallbacks.items():
-        examples = "、".join(f"'{v}'" for v, _ in unknown.most_common(3))
+        # most frequent first, then by value: the same file always says the same
+        commonest = sorted(unknown.items(), key=lambda item: (-item[1], item[0]))
+        examples = "、".join(f"'{v}'" for v, _ in commonest[:3])
         parts.append(
             f"{column}: {sum(unknown.values())} unknown values loaded as other ({examples})"
         )
@@ -136,7 +156,9 @@ def _write_parts(file: Path, facts: FileFacts, ctx: Context, run: SourceRun) -> 
     """Read and check one file, writing its raw and quarantine Parquet parts; the record
     that names them (not yet committed)."""
     spec, lake = ctx.spec, run.lake
-    name = lake.part_name(ctx.path, f"{facts.sha256[:16]}-{engine_version()[:8]}")
+    # the scope is part of what the rows are: another scope makes another version
+    scope = f"-{ctx.scope.prefix}" if ctx.scope else ""
+    name = lake.part_name(ctx.path, f"{facts.sha256[:16]}-{engine_version()[:8]}{scope}")
     tally, months = Tally(), set()
     valid = invalid = 0
     with (
@@ -174,19 +196,64 @@ def _write_parts(file: Path, facts: FileFacts, ctx: Context, run: SourceRun) -> 
         reasons=dict(tally.reasons),
         fallbacks={c: dict(v) for c, v in tally.fallbacks.items()},
         warnings=tuple(table.warnings),
-        facts={"kind": facts.kind, "encoding": facts.encoding, "valid_rows": valid},
+        facts={
+            "kind": facts.kind,
+            "encoding": facts.encoding,
+            "valid_rows": valid,
+            # which header matched which column, as written
+            "columns": {table.header_cells[p]: c for p, c in table.header.columns.items()},
+        },
     )
 
 
-def ingest_file(file: Path, run: SourceRun, uploaded_by: str | None = None) -> FileRecord | None:
+def read_into_lake(
+    file: Path,
+    rel: str,
+    run: SourceRun,
+    facts: FileFacts,
+    uploader: Uploader | None,
+    stat: os.stat_result | None = None,
+) -> FileRecord:
+    """Read ``file`` as the landing file ``rel`` into ``run.lake``: its parts written,
+    its record returned (not committed). ``uploader``: the steward it came from;
+    ``stat``: the file's as it was looked at before reading (the record keeps it)."""
+    stat = stat or file.stat()
+    ctx = run.context(rel, stat.st_mtime, facts, uploader)
+    try:
+        record = _write_parts(file, facts, ctx, run)
+    except (Unreadable, pl.exceptions.PolarsError) as exc:
+        if isinstance(exc, Unreadable):
+            reason, rows = exc.reason, exc.rows_read
+        else:
+            reason, rows = f"{file.name}: cannot be read ({exc})", 0
+        record = FileRecord(rel, run.spec.name, facts.sha256, "rejected", rows, message=reason)
+    return replace(
+        record,
+        ingested_at=_now(),
+        file_mtime=stat.st_mtime,
+        file_size=stat.st_size,
+        uploaded_by=uploader.username if uploader else None,
+        upload_scope=uploader.scope if uploader else None,
+        engine_version=engine_version(),
+    )
+
+
+def ingest_file(file: Path, run: SourceRun) -> FileRecord | None:
     """Ingest one landing file into the lake and commit its record; None when its
-    content is the one already recorded."""
+    content (and who uploaded it) is the one already recorded."""
     spec, lake = run.spec, run.lake
     rel = file.relative_to(run.settings.landing_dir).as_posix()
     stat = file.stat()
     previous = known = lake.record(spec.name, rel)
+    uploader = run.uploaders.get(rel)
+    if uploader is None and previous and previous.uploaded_by:
+        # the registry lost it (restored from an older backup): the record still knows
+        uploader = Uploader(previous.uploaded_by, previous.upload_scope or CITY_CODE)
     if known and known.engine_version != engine_version():
         known = None  # read by other code: read it again
+    uploaded = (uploader.username, uploader.scope) if uploader else (None, None)
+    if known and (known.uploaded_by, known.upload_scope) != uploaded:
+        known = None  # another steward, or another scope: other rows may be out of scope
     # same size and modification time: the recorded content (as make and rsync judge),
     # which spares hashing every unchanged export on every run
     if known and (known.file_mtime, known.file_size) == (stat.st_mtime, stat.st_size):
@@ -195,26 +262,10 @@ def ingest_file(file: Path, run: SourceRun, uploaded_by: str | None = None) -> F
     if known and known.sha256 == facts.sha256:
         lake.commit(replace(known, file_mtime=stat.st_mtime, file_size=stat.st_size))
         return None
-    ctx = run.context(rel, stat.st_mtime, facts)
-    try:
-        record = _write_parts(file, facts, ctx, run)
-    except (Unreadable, pl.exceptions.PolarsError) as exc:
-        if isinstance(exc, Unreadable):
-            reason, rows = exc.reason, exc.rows_read
-        else:
-            reason, rows = f"{file.name}: cannot be read ({exc})", 0
-        record = FileRecord(rel, spec.name, facts.sha256, "rejected", rows, message=reason)
+    record = read_into_lake(file, rel, run, facts, uploader, stat)
     if _changed_since(file, stat):
         log.warning("%s changed while it was read: the next run reads it again", rel)
         return None  # its parts, named by no record, are collected later
-    record = replace(
-        record,
-        ingested_at=_now(),
-        file_mtime=stat.st_mtime,
-        file_size=stat.st_size,
-        uploaded_by=uploaded_by or (previous.uploaded_by if previous else None),
-        engine_version=engine_version(),
-    )
     lake.commit(record)
     log.info(
         "%s: %s, %d read, %d invalid", rel, record.status, record.rows_read, record.rows_invalid

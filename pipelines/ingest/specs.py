@@ -98,6 +98,16 @@ class SourceSpec:
     #: the date or datetime column whose month a row falls in (event sources): the raw
     #: layer stores it as ``_month``, so a month's rows are found without reading others
     month_column: str | None = None
+    #: columns that say where a row is — a community (code or name), else a subdistrict
+    #: and district — against which an upload by a district or subdistrict steward is
+    #: checked on ingestion (``out_of_scope``, :mod:`pipelines.ingest.scope_check`)
+    place_columns: tuple[str, ...] = ()
+
+    @property
+    def steward_scoped(self) -> bool:
+        """Whether a district or subdistrict steward may upload this source: its rows
+        can be placed inside a scope (by a place column, or by their station)."""
+        return bool(self.place_columns or self.station_column)
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -184,6 +194,7 @@ STATIONS = SourceSpec(
     one_of=(("community_code", "community_name"),),
     coordinates=("lat", "lon"),
     community_column="community_code",
+    place_columns=("community_code", "community_name"),
     description="The station registry (驿站台账), one row per station as of the export.",
 )
 
@@ -223,6 +234,7 @@ HOTLINE = SourceSpec(
     key="call_id",
     duplicate_policy="last",
     community_column="community",
+    place_columns=("community",),
     month_column="received_at",
     description="Hotline tickets (热线工单), one row per call or message.",
     checks=(
@@ -256,6 +268,7 @@ DRIVES = SourceSpec(
     ),
     key="drive_id",
     month_column="held_on",
+    place_columns=("community_code", "subdistrict", "district"),
     description="Membership drives (入会活动), one row per drive.",
     checks=(
         RowCheck(
@@ -360,6 +373,10 @@ BOOKKEEPING: tuple[tuple[str, str], ...] = (
     # row's identity within its file, as row numbers repeat from sheet to sheet
     ("_read_order", "BIGINT"),
     ("_month", "DATE"),  # the first day of the row's month (event sources), else NULL
+    # the leading digits of the uploading steward's scope (6 a district's, 9 a
+    # subdistrict's); NULL when no district or subdistrict steward uploaded the file.
+    # Usage rows are checked against it where the station registry is known (staging)
+    ("_scope", "VARCHAR"),
 )
 
 

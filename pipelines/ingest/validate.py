@@ -4,8 +4,9 @@ Everything is a polars expression over whole columns. Totals and footer rows (ma
 the reader, see :mod:`pipelines.ingest.rows`) are counted and set aside. Each other row
 gets the first problem found, in the order: cells beyond the header, the columns in spec
 order (blank required value, unreadable value, value out of its range), coordinates,
-one-of groups, the spec's row checks, then the district (matched to the divisions
-reference). These are the value checks: a row needs nothing but itself to pass them.
+one-of groups, the spec's row checks, the district (matched to the divisions
+reference), then, for a steward's upload, the scope (:mod:`.scope_check`). These are the
+value checks: a row needs nothing but itself (and who uploaded it) to pass them.
 What needs other files — station ids and community names against the loaded
 registries, repeated keys, which file's row wins — is settled when the warehouse is
 built (``pipelines/warehouse/raw.py`` and ``sql/staging``), so that the order files
@@ -25,6 +26,7 @@ from pipelines import vocabulary as vocab
 from pipelines.ingest import coords, privacy, values
 from pipelines.ingest.communities import DistrictMatcher
 from pipelines.ingest.headers import HeaderMatch
+from pipelines.ingest.scope_check import ScopeCheck
 from pipelines.ingest.specs import BOOKKEEPING, Column, SourceSpec
 
 #: reason codes of the data contract, plus the two this engine adds (documented here)
@@ -49,6 +51,9 @@ REASONS = {
     "bad_boolean": "a yes/no cell that is none of the accepted words",
     "bad_code": "a division code that is not 12 digits",
     "unknown_district": "a district that matches no district of the divisions reference",
+    # a steward's upload: on ingestion for rows that write their place, in staging for
+    # usage (by its station)
+    "out_of_scope": "a row outside the scope of the steward who uploaded the file",
 }
 _SEP = "\t"
 QUARANTINE_SCHEMA = {
@@ -76,6 +81,8 @@ class Context:
     districts: DistrictMatcher | None = None
     #: date column → the formats its earlier batches were written in (see parse_moments)
     moment_styles: dict[str, list[str]] = field(default_factory=dict)
+    #: the scope of the district or subdistrict steward who uploaded the file
+    scope: ScopeCheck | None = None
 
 
 @dataclass
@@ -263,6 +270,7 @@ def check_batch(
         pl.coalesce("_problem", *later).alias("_problem") if later else pl.col("_problem")
     )
     typed = _match_districts(typed, ctx)
+    typed = _check_scope(typed, ctx)
     is_clean = pl.col("_problem").is_null()
     clean, bad = typed.filter(is_clean), typed.filter(~is_clean)
     for reason in bad.get_column("_problem").str.split_exact(_SEP, 1).struct.field("field_1"):
@@ -287,6 +295,17 @@ def _match_districts(typed: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     return typed.with_columns(
         pl.coalesce(pl.col("_problem"), unknown).alias("_problem"), codes.alias("district_code")
     )
+
+
+def _check_scope(typed: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    """A steward's row outside their scope, by the places it writes, is quarantined."""
+    columns = ctx.spec.place_columns
+    if ctx.scope is None or not columns or typed.is_empty():
+        return typed
+    outside = pl.when(ctx.scope.outside(typed, columns)).then(
+        pl.lit(f"{columns[0]}{_SEP}out_of_scope")
+    )
+    return typed.with_columns(pl.coalesce(pl.col("_problem"), outside).alias("_problem"))
 
 
 def _clean_rows(clean: pl.DataFrame, ctx: Context) -> pl.DataFrame:
@@ -314,6 +333,7 @@ def _clean_rows(clean: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         "_sheet": pl.col("_sheet"),
         "_read_order": pl.col("_read_order"),
         "_month": month,
+        "_scope": pl.lit(ctx.scope.prefix if ctx.scope else None, pl.String),
     }
     assert list(bookkeeping) == [name for name, _ in BOOKKEEPING]
     return clean.select(*names, *[e.alias(n) for n, e in bookkeeping.items()])

@@ -6,6 +6,11 @@ passed over. Cells are read as text by calamine (through fastexcel): an Excel da
 as ``2023-05-06 00:00:00``, a number as its digits. calamine drops the empty rows above
 a sheet's first filled cell; the row a person sees is restored from the file itself (the
 sheet XML of an XLSX, the cell records of an XLS) so that row numbers are Excel's.
+
+An XLSX is a zip of XML: before calamine unpacks it, its members are unpacked once here,
+counting bytes and keeping none, and a workbook that unpacks to more than
+:data:`UNPACKED_RATIO` times its size (and more than :data:`UNPACKED_FLOOR`) is refused
+as a decompression bomb. The members' declared sizes are not trusted: a crafted zip lies.
 """
 
 from __future__ import annotations
@@ -30,8 +35,38 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+#: an office workbook's XML unpacks to 5–20 times its zip; a bomb to thousands
+UNPACKED_RATIO = 50
+UNPACKED_FLOOR = 256 * 1024 * 1024
+
+
+def check_unpacked_size(path: Path) -> None:
+    """Refuse an XLSX that unpacks to far more than a workbook does (see module doc)."""
+    limit = max(UNPACKED_FLOOR, UNPACKED_RATIO * path.stat().st_size)
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        total += len(chunk)
+                        if total > limit:
+                            raise Unreadable(
+                                f"{path.name}: unpacks to more than {limit // 2**20} MB "
+                                "(a decompression bomb?); not read"
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise Unreadable(
+            f"{path.name}: not a readable Excel workbook ({_first_line(exc)})"
+        ) from None
+    except NotImplementedError:  # a compression method zipfile lacks: calamine decides
+        return
+
+
 def read_workbook(path: Path, spec: SourceSpec, kind: str, batch_size: int) -> Table:
     """The matching sheets of a workbook as one table, or :class:`Unreadable`."""
+    if kind == "xlsx":
+        check_unpacked_size(path)
     try:
         book = fastexcel.read_excel(path)
         sheets = [

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from pipelines.planning import decompose
 from pipelines.planning.mip import Model, SolverFailed
 from pipelines.planning.problem import CoverProblem, greedy_gap, id_ranks
 
@@ -109,26 +110,46 @@ def greedy(problem: CoverProblem) -> list[int]:
 
 def solve(problem: CoverProblem, time_limit_s: float = 10.0) -> Selection:
     """The optimal plan with the metric's tie-break, or the best found within the time
-    limit with its gap; the lazy greedy warm-starts the solver and is the fallback."""
+    limit with its gap; the lazy greedy warm-starts the solver and is the fallback.
+
+    With a number of sites and no budget, the best number of workers comes from the
+    independent components of the coverage relation (:mod:`pipelines.planning.decompose`),
+    which scales to a country; with a budget, from one MIP over the whole problem."""
     started = time.perf_counter()
-    reduced, kept = _reduce(problem)
+    deadline = started + time_limit_s
+    reduced, kept = reduce_problem(problem)
     start = greedy(reduced)
     if not start and reduced.cover.shape[0] == 0:
         return _selection(problem, kept, [], True, 0.0, started, "mip")
+    notes: tuple[str, ...] = ()
     try:
         model = Model(reduced)
-        deadline = started + time_limit_s
-        best = model.maximise_workers(start, deadline)
+        if reduced.budget is None and time.perf_counter() < deadline:
+            chosen, proven, gap, notes = _by_components(reduced, start, deadline)
+        else:
+            chosen, proven, gap = model.maximise_workers(start, deadline)
     except SolverFailed as failure:
         return _selection(
             problem, kept, start, False, greedy_gap(reduced, start), started, "greedy",
             notes=(f"solver failed ({failure}); greedy plan",),
         )  # fmt: skip
-    chosen, proven, gap = best
     tie_complete = proven
     if proven:
         chosen, tie_complete = model.break_ties(chosen, deadline)
-    return _selection(problem, kept, chosen, proven, gap, started, "mip", tie_complete)
+    return _selection(problem, kept, chosen, proven, gap, started, "mip", tie_complete, notes)
+
+
+def _by_components(
+    problem: CoverProblem, start: list[int], deadline: float
+) -> tuple[list[int], bool, float, tuple[str, ...]]:
+    """The most workers by the decomposition: plan, proven, gap and notes."""
+    found = decompose.maximise_workers(problem, deadline)
+    chosen = found.chosen
+    if problem.tie_key(start) < problem.tie_key(chosen):
+        chosen = start  # never answer worse than the greedy plan
+    workers = problem.covered_workers(chosen)
+    bound = max(found.upper_bound, workers)
+    return chosen, bound <= workers, (bound - workers) / max(workers, 1), found.notes
 
 
 def _selection(
@@ -155,9 +176,11 @@ def _selection(
     )
 
 
-def _reduce(problem: CoverProblem) -> tuple[CoverProblem, np.ndarray]:
+def reduce_problem(problem: CoverProblem) -> tuple[CoverProblem, np.ndarray]:
     """An equivalent, smaller problem: demand points without workers dropped, points
-    covered by the same candidates merged, candidates covering nobody dropped."""
+    covered by the same candidates merged, candidates covering nobody dropped, and
+    dominated candidates (:func:`_dominated`) dropped. Returns it and, for each of its
+    candidates, the index of that candidate in ``problem``."""
     cover = problem.cover.tocsc()
     workers = np.asarray(problem.workers, dtype=np.int64)
     useful = np.flatnonzero((workers > 0) & (np.diff(cover.indptr) > 0))

@@ -12,11 +12,12 @@ import os
 import sys
 import threading
 import time
+from dataclasses import replace
 
 import highspy
 import numpy as np
 
-from pipelines.planning.problem import ABS_GAP, CoverProblem, greedy_gap, id_ranks
+from pipelines.planning.problem import ABS_GAP, CoverProblem, id_ranks
 
 _banner_lock = threading.Lock()
 _banner_done = False
@@ -99,6 +100,33 @@ class Model:
         self.h.run()
         return self.h.getModelStatus()
 
+    def relaxation(self, deadline: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """The LP relaxation maximising workers: the sites' x, and the duals, clipped at
+        0, of each demand point's row (y_j <= sum of the x_i) and of sum x <= k. Any
+        non-negative duals bound every plan (see :mod:`pipelines.planning.decompose`);
+        optimal ones bound it best. All zero when the time runs out first."""
+        n, m = self.n, self.m
+        self.h.changeColsIntegrality(n, self.every_site, np.zeros(n, dtype=np.uint8))
+        self.h.changeColsCost(
+            n + m,
+            np.arange(n + m, dtype=np.int32),
+            np.concatenate([np.zeros(n), self.problem.workers.astype(float)]),
+        )
+        self.h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        status = self._run(deadline, None)
+        solution = self.h.getSolution()
+        self.h.changeColsIntegrality(n, self.every_site, np.ones(n, dtype=np.uint8))
+        duals = np.asarray(solution.row_dual, dtype=float)
+        if status != highspy.HighsModelStatus.kOptimal or self.problem.k is None:
+            return np.zeros(n), np.zeros(m), 0.0
+        duals = np.clip(np.nan_to_num(duals), 0.0, None)
+        return np.asarray(solution.col_value[:n]), duals[:m], float(duals[m])
+
+    def limit_sites(self, k: int) -> None:
+        """Change k (the model must have been built with one)."""
+        self.h.changeRowBounds(self.m, -highspy.kHighsInf, float(k))
+        self.problem = replace(self.problem, k=k)
+
     def _warm_start(self, chosen: list[int]) -> None:
         y = np.asarray(self.problem.cover[chosen].sum(axis=0)).ravel() > 0 if chosen else None
         idx = list(chosen) + ([self.n + j for j in np.flatnonzero(y)] if y is not None else [])
@@ -133,11 +161,13 @@ class Model:
         found = p.covered_workers(chosen)
         proven = status == highspy.HighsModelStatus.kOptimal
         bound = info.mip_dual_bound if self.ran else np.inf
-        if proven or not np.isfinite(bound):
-            gap = 0.0 if proven else greedy_gap(p, chosen)
-        else:
-            gap = max(0.0, (np.floor(bound + 1e-6) - found) / max(found, 1))
-        return chosen, proven, gap
+        if proven:
+            self.bound = found
+        elif np.isfinite(bound):
+            self.bound = max(found, int(np.floor(bound + 1e-6)))
+        else:  # every coverable worker
+            self.bound = max(found, p.covered_workers(self.every_site))
+        return chosen, proven, (self.bound - found) / max(found, 1)
 
     def break_ties(self, chosen: list[int], deadline: float) -> tuple[list[int], bool]:
         """Among plans with the proven best workers: the lowest cost, then the smallest

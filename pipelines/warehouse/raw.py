@@ -143,7 +143,7 @@ def files_table(records: list[FileRecord]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=FILES_SCHEMA)
 
 
-def _parquet_scan(paths: list[str], empty: str) -> str:
+def parquet_scan(paths: list[str], empty: str) -> str:
     """All rows of the Parquet files, with every column of ``empty`` (a part written
     before a column was added reads it as NULL)."""
     if not paths:
@@ -166,7 +166,7 @@ def register(con: duckdb.DuckDBPyConnection, lake: Lake) -> list[FileRecord]:
         con.unregister("_files")
     for spec in SPECS.values():
         paths = [str(lake.raw_path(r)) for r in records if r.source == spec.name and r.raw_file]
-        scan = _parquet_scan(paths, empty_sql(spec))
+        scan = parquet_scan(paths, empty_sql(spec))
         con.execute(f"CREATE OR REPLACE VIEW raw.{spec.name} AS {settled_sql(spec, scan)}")
     con.execute(f"CREATE OR REPLACE VIEW raw.duplicates AS {duplicates_sql()}")
     bad = [str(lake.quarantine_path(r)) for r in records if r.quarantine_file]
@@ -177,6 +177,6 @@ def register(con: duckdb.DuckDBPyConnection, lake: Lake) -> list[FileRecord]:
         "CAST(NULL AS VARCHAR) AS sheet WHERE false"
     )
     con.execute(
-        f"CREATE OR REPLACE VIEW meta.quarantine AS SELECT * FROM {_parquet_scan(bad, empty)}"
+        f"CREATE OR REPLACE VIEW meta.quarantine AS SELECT * FROM {parquet_scan(bad, empty)}"
     )
     return records

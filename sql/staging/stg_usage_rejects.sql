@@ -1,8 +1,11 @@
--- Usage rows quarantined by the reference check: a kept row of raw.usage whose station id
--- is not in the station registry (unknown_station, data contract "usage"). Checked when
--- the warehouse is built, so usage that arrives before its station's registry row loads
--- once the registry does. As quarantine rows (personal values are pseudonyms), by month,
--- the row's values as text (so that the JSON is written alike by every engine).
+-- Usage rows quarantined by the reference checks, where the station registry is known: a
+-- kept row of raw.usage whose station id is not in the registry (unknown_station, data
+-- contract "usage"), or, in a file a district or subdistrict steward uploaded, whose
+-- station lies outside that steward's scope (out_of_scope: _scope holds the leading digits
+-- of the scope's code). Checked when the warehouse is built, so usage that arrives before
+-- its station's registry row loads once the registry does. As quarantine rows (personal
+-- values are pseudonyms), by month.
+-- The row's values as text (so that the JSON is written alike by every engine).
 -- refresh: by month
 SELECT
     u._month AS month,
@@ -10,7 +13,7 @@ SELECT
     'usage' AS source,
     u._row_number AS row_number,
     'station_id' AS column_name,
-    'unknown_station' AS reason,
+    CASE WHEN s.station_id IS NULL THEN 'unknown_station' ELSE 'out_of_scope' END AS reason,
     CAST(to_json(struct_pack(
         station_id := u.station_id, occurred_at := CAST(u.occurred_at AS VARCHAR),
         service := u.service, worker_type := u.worker_type,
@@ -18,5 +21,7 @@ SELECT
     )) AS VARCHAR) AS raw_values,
     u._sheet AS sheet
 FROM raw.usage AS u
+LEFT JOIN staging.stg_stations AS s ON s.station_id = u.station_id
 WHERE u._state = 'kept'
-    AND NOT EXISTS (SELECT 1 FROM staging.stg_stations AS s WHERE s.station_id = u.station_id)
+    AND (s.station_id IS NULL
+        OR (u._scope IS NOT NULL AND left(s.community_code, length(u._scope)) <> u._scope))

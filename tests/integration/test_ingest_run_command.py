@@ -14,7 +14,7 @@ from pipelines.commands.run import run
 from pipelines.warehouse import checks
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_inputs"
-ARGS = argparse.Namespace(log_level="WARNING", workers=1)
+ARGS = argparse.Namespace(log_level="WARNING", workers=1, report_json=None)
 
 
 @pytest.fixture

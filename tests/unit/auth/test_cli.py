@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sys
@@ -110,10 +111,16 @@ def test_demo_creates_one_user_per_role_once(settings: Settings, monkeypatch, ca
     status, out = _run(monkeypatch, capsys, "demo")
     assert status == 0
     printed = PRINTED_PASSWORD.findall(out)
-    assert len(printed) == 3
+    # one per role, and a city and a district data steward
+    assert len(printed) == 5
     store = UserStore(settings.users_path)
-    for (username, role, _scope, _name), password in zip(DEMO_USERS, printed, strict=True):
-        assert store.authenticate(username, password).role == role
+    for (username, role, _scope, _name, steward), password in zip(DEMO_USERS, printed, strict=True):
+        user = store.authenticate(username, password)
+        assert (user.role, user.steward) == (role, steward)
+    assert [(u.username, u.scope_code) for u in store.load().values() if u.steward] == [
+        ("demo-steward-city", "110000000000"),
+        ("demo-steward-district", "110111000000"),
+    ]
 
     status, out = _run(monkeypatch, capsys, "demo")
     assert status == 0
@@ -122,7 +129,7 @@ def test_demo_creates_one_user_per_role_once(settings: Settings, monkeypatch, ca
 
     status, out = _run(monkeypatch, capsys, "demo", "--rotate")
     rotated = PRINTED_PASSWORD.findall(out)
-    assert len(rotated) == 3 and set(rotated).isdisjoint(printed)
+    assert len(rotated) == 5 and set(rotated).isdisjoint(printed)
     assert store.authenticate("demo-city", printed[0]) is None
     assert store.authenticate("demo-city", rotated[0]) is not None
 
@@ -133,3 +140,32 @@ def test_demo_adds_only_what_is_missing(settings: Settings, monkeypatch, capsys)
     _status, out = _run(monkeypatch, capsys, "demo")
     assert len(PRINTED_PASSWORD.findall(out)) == 1
     assert "demo-district" in out
+
+
+def test_a_steward_gets_an_api_token_shown_once_and_kept_hashed(
+    settings: Settings, monkeypatch, capsys
+) -> None:
+    _run(monkeypatch, capsys, "add", "reader", "--role", "district", "--scope", "房山区")
+    status, _ = _run(monkeypatch, capsys, "token", "reader")
+    assert status == 1  # not a steward: no token
+    status, out = _run(
+        monkeypatch, capsys, "add", "fs.steward", "--role", "district", "--scope", "房山区",
+        "--steward",
+    )  # fmt: skip
+    assert status == 0 and "data steward" in out
+    status, out = _run(monkeypatch, capsys, "token", "fs.steward")
+    assert status == 0
+    (token,) = re.findall(r"API token for fs\.steward: (wsi_\S+)", out)
+    text = settings.users_path.read_text()
+    assert token not in text and hashlib.sha256(token.encode()).hexdigest() in text
+    store = UserStore(settings.users_path)
+    assert store.by_token(token).username == "fs.steward"
+    assert store.by_token(token + "x") is None
+    # a new token replaces the old one; revoking leaves none
+    _, out = _run(monkeypatch, capsys, "token", "fs.steward")
+    (second,) = re.findall(r"(wsi_\S+)", out)
+    assert store.by_token(token) is None and store.by_token(second).username == "fs.steward"
+    _run(monkeypatch, capsys, "token", "fs.steward", "--revoke")
+    assert store.by_token(second) is None
+    _, out = _run(monkeypatch, capsys, "list")
+    assert "fs.steward" in out and second not in out

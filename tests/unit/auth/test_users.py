@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import stat
 from pathlib import Path
@@ -50,8 +51,11 @@ def test_the_file_is_private_and_complete(settings: Settings) -> None:
         "password_hash",
         "created_at",
         "changed_at",
+        "steward",
+        "token_hash",
     }
     assert record["display_name"] == "王 Wang"
+    assert (record["steward"], record["token_hash"]) == (False, "")
     # No temporary files are left behind.
     assert sorted(p.name for p in settings.data_dir.iterdir()) == ["users.json", "users.json.lock"]
 
@@ -167,3 +171,22 @@ def test_an_unknown_username_costs_a_password_check_too(settings: Settings) -> N
     assert store.authenticate("wang", "wrong-password-1") is None
     assert store.authenticate("nobody", "wrong-password-1") is None
     assert CountingHasher.checks == 2
+
+
+def test_a_file_written_before_stewards_still_reads(settings: Settings) -> None:
+    store = UserStore(settings.users_path)
+    store.add("wang", "district", "110105000000", PASSWORD, "王 Wang")
+    document = json.loads(settings.users_path.read_text())
+    for record in document["users"]:
+        del record["steward"], record["token_hash"]
+    settings.users_path.write_text(json.dumps(document))
+    user = UserStore(settings.users_path).get("wang")
+    assert (user.steward, user.token_hash, user.viewer().steward) == (False, "", False)
+
+
+def test_making_a_user_a_steward_or_not_ends_their_sessions(settings: Settings) -> None:
+    store = UserStore(settings.users_path)
+    reader = store.add("wang", "district", "110105000000", PASSWORD)
+    steward = dataclasses.replace(reader, steward=True)
+    assert steward.session_stamp != reader.session_stamp
+    assert steward.viewer().steward and not reader.viewer().steward

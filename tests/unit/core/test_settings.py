@@ -14,7 +14,7 @@ def test_every_data_path_derives_from_the_data_dir(monkeypatch, tmp_path):
         settings.landing_dir,
         settings.warehouse_path,
         settings.snapshot_path,
-        settings.previous_snapshot_path,
+        settings.snapshot_history_dir,
         settings.reports_dir,
         settings.secret_path,
         settings.users_path,

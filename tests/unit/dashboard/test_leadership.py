@@ -119,10 +119,10 @@ def test_kpi_cards_are_coloured_by_target_and_by_large_moves():
 def test_a_charts_download_carries_its_title_scope_and_month(settings, city):
     fig, config = chart_values(go.Figure(), "overview.trends", data.Viewer(FANGSHAN), None,
                                MARCH, "zh", title="各区排名")  # fmt: skip
-    assert fig.layout.title.text == "各区排名 · 房山区 · 2024年3月"
+    assert fig["layout"]["title"]["text"] == "各区排名 · 房山区 · 2024年3月"  # as Dash sends it
     assert config["toImageButtonOptions"]["filename"] == "各区排名_房山区_2024-03"
     fig, config = chart_values(go.Figure(), "overview.trends", city, None, MARCH, "en")
-    assert fig.layout.title.text == "Last 24 months · 北京市 · Mar 2024"
+    assert fig["layout"]["title"]["text"] == "Last 24 months · 北京市 · Mar 2024"
     assert config["toImageButtonOptions"]["filename"] == "Last_24_months_北京市_2024-03"
 
 
@@ -163,9 +163,11 @@ def test_no_graph_anywhere_offers_plotlys_cloud(settings):
         _no_cloud(config)
     assert peers_config["toImageButtonOptions"]["filename"] == "各区排名_北京市_2024-03"
     # bars carry their values and their scope codes (a click drills into them)
-    bars = peers_fig.data[0]
-    assert bars.texttemplate == "%{x:,}" and sorted(bars.customdata) == [HAIDIAN, FANGSHAN]
-    assert inside_fig.layout.title.text == "北京市内各街道(乡镇)排名 · 北京市 · 2024年3月"
+    # (figures leave the callbacks as the dicts Dash sends)
+    bars = peers_fig["data"][0]
+    assert bars["texttemplate"] == "%{x:,}"
+    assert sorted(bars["customdata"]) == [HAIDIAN, FANGSHAN]
+    assert inside_fig["layout"]["title"]["text"] == "北京市内各街道(乡镇)排名 · 北京市 · 2024年3月"
 
 
 def test_brief_and_card_on_request(settings, monkeypatch):

@@ -146,7 +146,9 @@ def test_solver_failure_falls_back_to_greedy(monkeypatch):
         raise mclp.SolverFailed("kSolveError")
 
     monkeypatch.setattr(mclp.Model, "maximise_workers", fail)
-    problem = problem_of({"A": [0], "B": [1]}, [10, 5], {"A": 1, "B": 1}, k=1)
+    # a budget: one MIP over the whole problem (with k alone the components are solved
+    # apart, and these two need no MIP; test_decompose covers a failing component MIP)
+    problem = problem_of({"A": [0], "B": [1]}, [10, 5], {"A": 1, "B": 1}, budget=1)
     selection = solve(problem)
     assert selection.method == "greedy"
     assert chosen_ids(problem, selection) == ["A"]
