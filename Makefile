@@ -8,7 +8,7 @@ PY = $(UV) run --frozen python
 SCALE ?= demo
 SEED ?= 7
 
-.PHONY: run serve test dagster bench demo-data lint format setup browser-deps clean-data
+.PHONY: run serve test dagster bench demo-data lint format setup browser-deps java-deps clean-data
 
 ## run: set up, generate demo data when landing is empty, run the pipeline, write the latest
 ## briefs (city and every district) and month cards, serve the dashboard
@@ -31,8 +31,8 @@ serve: setup
 	@test -s "$(WSI_DATA_DIR)/users.json" || echo "no accounts yet: $(PY) -m dashboards users add NAME --role city"
 	$(PY) deploy/supervise.py
 
-## test: set up (Python packages, chromium, chromedriver, CJK fonts) and run every test
-test: setup browser-deps
+## test: set up (Python packages, chromium, chromedriver, CJK fonts, Java for Spark) and run every test
+test: setup browser-deps java-deps
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen pytest
@@ -75,4 +75,12 @@ browser-deps:
 		echo "installing chromium, chromedriver, fonts-noto-cjk, poppler-utils"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null; \
+	fi
+
+# Spark (the scale-out engine, tested for parity with DuckDB) runs on a Java 17 runtime
+java-deps:
+	@if ! command -v java >/dev/null; then \
+		echo "installing openjdk-17-jre-headless (for Spark)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			openjdk-17-jre-headless >/dev/null; \
 	fi

@@ -1,4 +1,5 @@
-"""The Dagster code location: ``dagster dev -w workspace.yaml`` and ``dg dev`` load ``defs``."""
+"""The Dagster code location: ``dagster dev -w workspace.yaml`` and ``dg dev`` load ``defs``,
+under either engine (``WSI_ENGINE``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from pipelines.settings import get_settings
 
 def build_definitions() -> dg.Definitions:
     settings = get_settings()
+    spark = None
+    if settings.engine == "spark":  # the session, started when a model first needs it
+        from pipelines.engines.spark_resource import SparkResource
+
+        spark = SparkResource.from_env(settings)
     resources = dg.Definitions(
-        resources={"warehouse": WarehouseResource(path=str(settings.warehouse_path))},
+        resources={"warehouse": WarehouseResource(path=str(settings.warehouse_path), spark=spark)},
         executor=dg.in_process_executor,
     )
     return dg.Definitions.merge(

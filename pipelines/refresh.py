@@ -190,9 +190,9 @@ def up_to_date(settings: Settings) -> bool:
         differs = con.execute(
             """SELECT count(*) FROM (
                    SELECT model, month, fingerprint FROM meta.model_state
-                   WHERE model IN (SELECT table_name FROM duckdb_tables()
-                                   WHERE database_name = current_database()
-                                     AND schema_name = 'marts')
+                   WHERE model IN (SELECT table_name FROM information_schema.tables
+                                   WHERE table_catalog = current_database()
+                                     AND table_schema = 'marts')
                    EXCEPT SELECT model, month, fingerprint FROM published.main.snapshot_state
                ) AS d"""
         ).fetchall()[0][0]
@@ -236,7 +236,7 @@ def refresh(
             return report
         from pipelines.serving import discard_leftovers, publish_snapshot, unpublished
         from pipelines.warehouse import checks, connect, state
-        from pipelines.warehouse.duck import DuckEngine
+        from pipelines.warehouse.engine import open_engine
         from pipelines.warehouse.refresh import queue_lake_changes, refresh_models
 
         clock = time.perf_counter()
@@ -256,10 +256,9 @@ def refresh(
         report.ingested = ingest(settings, workers=workers or default_workers())
         lap("ingest", "build")
         requests.advance(settings, "building")
-        with connect(settings.warehouse_path) as con:
+        with connect(settings.warehouse_path) as con, open_engine(con, settings) as engine:
             state.create(con)
             audit.copy_to_warehouse(con, settings)
-            engine = DuckEngine(con)
             records = engine.register(lake)
             report.changes = queue_lake_changes(con, lake, records)
             lap("queue")
@@ -273,7 +272,7 @@ def refresh(
             # before this one rebuilt but could not publish)
             due = unpublished(con, settings)
             for check in checks.checks_for(due | set(report.changed)):
-                report.checks.append(checks.run(con, check, settings))
+                report.checks.append(checks.run(engine, check, settings))
             lap("checks", "publish")
             failed = [o for o in report.checks if not o.passed]
             if failed:

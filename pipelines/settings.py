@@ -13,6 +13,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
+#: the engines that run the models: DuckDB embedded (the default), or Apache Spark
+ENGINES = ("duckdb", "spark")
 #: ``WSI_LANDING_SETTLE_S`` when unset: an export copied in over a slow link may pause a
 #: few seconds; the landing sensor looks every 30 s anyway
 LANDING_SETTLE_S = 10.0
@@ -43,6 +45,13 @@ def _source_crs() -> dict[str, str]:
     return crs
 
 
+def _engine() -> str:
+    value = os.environ.get("WSI_ENGINE", "").strip().lower() or "duckdb"
+    if value not in ENGINES:
+        raise ValueError(f"WSI_ENGINE={value!r}: expected one of {ENGINES}")
+    return value
+
+
 def _refresh_runner() -> str:
     value = os.environ.get("WSI_REFRESH_RUNNER", "").strip().lower() or "subprocess"
     if value not in ("subprocess", "sensor"):
@@ -70,6 +79,9 @@ class Settings:
     data_lag_months: int = 1
     reference_dir: Path = REPO_ROOT / "data" / "reference"
     lake_uri: Path | None = None
+    #: what runs the models (:data:`ENGINES`); Spark's master URL when it is Spark
+    engine: str = "duckdb"
+    spark_master: str = "local[*]"
     #: serving snapshots kept: the current one and those before it (a city user may view them)
     keep_snapshots: int = 3
     #: seconds a landing file must go unmodified before it is taken (still being written).
@@ -102,6 +114,8 @@ class Settings:
             map_tiles_crs=os.environ.get("WSI_MAP_TILES_CRS", "").strip().lower() or "wgs84",
             lake_uri=Path(os.environ["WSI_LAKE_URI"]) if os.environ.get("WSI_LAKE_URI") else None,
             data_lag_months=_env_int("WSI_DATA_LAG_MONTHS", 1),
+            engine=_engine(),
+            spark_master=os.environ.get("WSI_SPARK_MASTER", "").strip() or "local[*]",
             keep_snapshots=max(1, _env_int("WSI_KEEP_SNAPSHOTS", 3)),
             landing_settle_s=max(0.0, _env_float("WSI_LANDING_SETTLE_S", LANDING_SETTLE_S)),
             upload_max_bytes=int(_env_float("WSI_UPLOAD_MAX_MB", 200.0) * 1024 * 1024),
@@ -120,7 +134,16 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
+        """The working DuckDB database. With Spark it holds the refresh's bookkeeping and
+        views over the tables Spark writes (:attr:`tables_dir`): a file of its own, so that
+        switching engines starts a full build instead of trusting the other's state."""
+        name = "warehouse.duckdb" if self.engine == "duckdb" else f"warehouse-{self.engine}.duckdb"
+        return self.data_dir / name
+
+    @property
+    def tables_dir(self) -> Path:
+        """Where the Spark engine writes the models' tables: ``<lake>/tables/<schema>/<model>/``."""
+        return self.lake_dir / "tables"
 
     @property
     def serving_dir(self) -> Path:

@@ -6,7 +6,8 @@ nothing, some months, or the whole table) — the same function ``python -m pipe
 calls — so a run that follows one new file rebuilds the months it touched and skips the
 rest. Its dependencies are read from the model's file (``raw.X`` is the ingest asset
 ``raw_X``, ``meta.*`` every ingest asset, ``staging.Y`` / ``marts.Z`` the models ``Y`` /
-``Z``); its description is the model's header comment.
+``Z``); its description is the model's header comment. The engine (DuckDB, or Spark) is
+the warehouse resource's (``WSI_ENGINE``).
 """
 
 import dagster as dg
@@ -16,7 +17,6 @@ from pipelines.ingest.specs import SPECS
 from pipelines.settings import REPO_ROOT, get_settings
 from pipelines.uploads import requests
 from pipelines.warehouse import checks
-from pipelines.warehouse.duck import DuckEngine
 from pipelines.warehouse.models import Model, load_models
 from pipelines.warehouse.refresh import refresh_model
 
@@ -41,7 +41,7 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
     @dg.asset(
         name=model.name,
         group_name=model.schema,
-        kinds={"duckdb", "python" if model.is_python else "sql"},
+        kinds={get_settings().engine, "python" if model.is_python else "sql"},
         deps=_deps(model),
         description=model.description,
         metadata={
@@ -52,8 +52,8 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
     )
     def _refresh(warehouse: WarehouseResource) -> dg.MaterializeResult:
         requests.advance(get_settings(), "building")  # stewards' requests of this run
-        with warehouse.connect() as con:
-            done = refresh_model(DuckEngine(con), con, model, get_settings())
+        with warehouse.engine() as engine:
+            done = refresh_model(engine, engine.con, model, get_settings())
         rebuilt, changed = done or ("nothing owed", set())
         months = sorted(m.isoformat()[:7] if m else "all" for m in changed)
         return dg.MaterializeResult(
@@ -68,8 +68,8 @@ def _asset_check(check: checks.Check) -> dg.AssetChecksDefinition:
         asset=check.table, name=check.name, description=check.description, blocking=True
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
-            outcome = checks.run(con, check, get_settings())
+        with warehouse.engine() as engine:
+            outcome = checks.run(engine, check, get_settings())
         return dg.AssetCheckResult(passed=outcome.passed, metadata=outcome.facts)
 
     return _check

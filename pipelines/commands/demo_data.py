@@ -16,7 +16,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "files of the previous demo run (listed in <out>/demo_manifest.json) and nothing else.",
     )
     parser.add_argument(
-        "--scale", default="demo", help="small, demo or large (pipelines/demo/scales.py)"
+        "--scale",
+        default="demo",
+        help="small, demo, large, or national with --volume (pipelines/demo/scales.py)",
+    )
+    parser.add_argument(
+        "--volume",
+        type=int,
+        default=None,
+        help="national: usage rows in its year (a national year is about 1,000,000,000)",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -28,12 +36,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from pipelines.demo import SCALES, generate
+    from pipelines.demo.scales import national
 
-    if args.scale not in SCALES:
+    if args.scale == "national":
+        if args.volume is None:
+            print("--scale national needs --volume (usage rows in its year)", file=sys.stderr)
+            return 2
+        try:
+            scale = national(args.volume)
+        except ValueError as error:
+            print(f"--volume: {error}", file=sys.stderr)
+            return 2
+    elif args.scale not in SCALES:
         print(f"unknown scale {args.scale!r}: one of {', '.join(SCALES)}", file=sys.stderr)
         return 2
+    elif args.volume is not None:
+        print("--volume applies to --scale national only", file=sys.stderr)
+        return 2
+    else:
+        scale = args.scale
     manifest = generate(
-        args.scale, args.seed, args.out, progress=lambda m: print(m, file=sys.stderr, flush=True)
+        scale, args.seed, args.out, progress=lambda m: print(m, file=sys.stderr, flush=True)
     )
     for source, total in manifest["totals"].items():
         files, rows, bad = total["files"], total["rows"], total["bad_rows"]

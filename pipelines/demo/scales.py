@@ -53,6 +53,27 @@ SCALES: dict[str, Scale] = {
 }
 
 
+#: the national federation (issue 15): about 184,000 stations and a billion visits a year
+NATIONAL_STATIONS = 184_000
+NATIONAL_YEAR_VISITS = 1_000_000_000
+
+
+def national(volume: int) -> Scale:
+    """A year of a federation of national size at ``volume`` usage rows (a national year
+    is :data:`NATIONAL_YEAR_VISITS`), on Beijing's geography: stations in proportion to
+    the national count, calls in ``large``'s proportion to visits, drives and candidate
+    sites as in ``large``. The rows, not the map, are what the engines are measured on."""
+    if volume < 100_000:
+        raise ValueError(f"volume {volume:,}: at least 100,000 usage rows")
+    large = SCALES["large"]
+    stations = max(1_000, round(NATIONAL_STATIONS * volume / NATIONAL_YEAR_VISITS))
+    calls = round(volume * large.calls / large.usage_rows)
+    return Scale(
+        "national", None, 12, stations, large.gongchen_stations, True, volume, calls,
+        large.drives_per_month, large.candidate_sites,
+    )  # fmt: skip
+
+
 def rng_for(seed: int, part: str) -> np.random.Generator:
     """An independent random stream per part (geography, stations, usage …), so that
     one part can be generated alone and gives the same values as in a full run."""

@@ -2,7 +2,8 @@
 returning the offending rows (none: it passes), or a function for the one check that
 recomputes coverage independently. A failed blocking check stops the refresh before the
 snapshot is replaced, so the dashboard keeps the last good one. Dagster runs the same
-checks as asset checks (pipelines/assets/warehouse.py).
+checks as asset checks (pipelines/assets/warehouse.py). Checks run on the engine that
+built the tables (pipelines/warehouse/engine.py), so their SQL stays portable.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import duckdb
 
 from pipelines.ingest.specs import SPECS
 from pipelines.settings import Settings
+from pipelines.warehouse.engine import Engine, as_engine
 
 ADDITIVE = (
     "active_stations", "standard_stations", "accepted_stations", "visits",
@@ -31,8 +33,8 @@ class Check:
     table: str  # the model (mart or staging) the check guards
     name: str
     description: str
-    #: SQL returning the offending rows, or a function (connection, settings) → (passed, facts)
-    query: str | Callable[[duckdb.DuckDBPyConnection, Settings], tuple[bool, dict]]
+    #: SQL returning the offending rows, or a function (engine, settings) → (passed, facts)
+    query: str | Callable[[Engine, Settings], tuple[bool, dict]]
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def _rollup(child: str, parent: str) -> str:
 
 
 def coverage_by_radius(
-    con: duckdb.DuckDBPyConnection, radii_m: Iterable[float]
+    engine: Engine | duckdb.DuckDBPyConnection, radii_m: Iterable[float]
 ) -> dict[float, int]:
     """Covered workers in the latest month at each radius, recomputed independently of
     the SQL grid (KD-tree, pipelines/planning/geo.py)."""
@@ -69,21 +71,26 @@ def coverage_by_radius(
 
     from pipelines.planning.geo import pairs_within
 
-    communities = con.execute(
+    engine = as_engine(engine)
+    communities = engine.query(
         "SELECT lat, lon, outdoor_workers FROM marts.communities ORDER BY community_code"
-    ).fetchnumpy()
-    stations = con.execute(
+    )
+    stations = engine.query(
         """
         SELECT s.lat, s.lon FROM marts.station_monthly AS sm JOIN marts.stations AS s
             USING (station_id)
         WHERE sm.active AND sm.month = (SELECT max(month) FROM marts.station_monthly)
         """
-    ).fetchnumpy()
-    workers = np.asarray(communities["outdoor_workers"], dtype=np.int64)
+    )
+    workers = communities["outdoor_workers"].to_numpy().astype(np.int64)
     result = {}
     for radius in radii_m:
         i, _, _ = pairs_within(
-            communities["lat"], communities["lon"], stations["lat"], stations["lon"], radius
+            communities["lat"].to_numpy(),
+            communities["lon"].to_numpy(),
+            stations["lat"].to_numpy(),
+            stations["lon"].to_numpy(),
+            radius,
         )
         result[radius] = int(workers[np.unique(i)].sum())
     return result
@@ -93,16 +100,16 @@ def coverage_by_radius(
 CHECK_RADIUS_FACTORS = (0.5, 1.0, 1.5, 2.0)
 
 
-def _coverage_grows(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[bool, dict]:
+def _coverage_grows(engine: Engine, settings: Settings) -> tuple[bool, dict]:
     radius = settings.coverage_radius_m
-    by_radius = coverage_by_radius(con, [radius * f for f in CHECK_RADIUS_FACTORS])
-    (published,) = con.execute(
+    by_radius = coverage_by_radius(engine, [radius * f for f in CHECK_RADIUS_FACTORS])
+    published = engine.query(
         """
-        SELECT coalesce(sum(CASE WHEN covered THEN outdoor_workers END), 0)
+        SELECT coalesce(sum(CASE WHEN covered THEN outdoor_workers END), 0) AS workers
         FROM marts.community_coverage
         WHERE month = (SELECT max(month) FROM marts.community_coverage)
         """
-    ).fetchall()[0]
+    ).item()
     values = list(by_radius.values())
     monotone = all(a <= b for a, b in itertools.pairwise(values))
     facts = {f"covered_workers_at_{r:g}_m": v for r, v in by_radius.items()}
@@ -113,7 +120,10 @@ def _coverage_grows(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple
 def _personal() -> str:
     tests = [
         f"SELECT '{spec.name}' AS source, {c.name} AS value FROM raw.{spec.name} "
-        f"WHERE {c.name} IS NOT NULL AND NOT regexp_full_match({c.name}, '[0-9a-f]{{32}}')"
+        # 32 hex digits and nothing else (no full-match function in Spark, whose `$` also
+        # matches before a final line break: the length rules that out)
+        f"WHERE {c.name} IS NOT NULL "
+        f"AND NOT (length({c.name}) = 32 AND regexp_matches({c.name}, '^[0-9a-f]{{32}}$'))"
         for spec in SPECS.values()
         for c in spec.columns
         if c.personal
@@ -231,17 +241,12 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def out_of_range_sql(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+def out_of_range_sql(engine: Engine | duckdb.DuckDBPyConnection, table: str) -> str | None:
     """The rows of ``marts.<table>`` with a negative integer (every integer a mart
     publishes is a count, a number of seats, a weekday or an hour) or a ``*_rate``
     outside [0, 1]."""
-    columns = con.execute(
-        """
-        SELECT column_name, data_type FROM information_schema.columns
-        WHERE table_schema = 'marts' AND table_name = ? AND table_catalog = current_database()
-        """,
-        [table],
-    ).fetchall()
+    columns = as_engine(engine).column_types(f"marts.{table}").items()
+    # INTEGER, BIGINT, HUGEINT … in DuckDB; int, bigint, tinyint … in Spark
     tests = [f'"{c}" < 0' for c, t in columns if "INT" in t.upper()]
     tests += [f'NOT "{c}" BETWEEN 0 AND 1' for c, _ in columns if c.endswith("_rate")]
     if not tests:
@@ -254,23 +259,26 @@ def out_of_range_sql(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
 def range_check(table: str) -> Check:
     """No negative count and no rate outside [0, 1] in ``marts.<table>``."""
 
-    def check(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[bool, dict]:
-        query = out_of_range_sql(con, table)
-        bad = con.execute(f"SELECT count(*) FROM ({query}) AS t").fetchall()[0][0] if query else 0
+    def check(engine: Engine, settings: Settings) -> tuple[bool, dict]:
+        query = out_of_range_sql(engine, table)
+        bad = engine.query(f"SELECT count(*) AS n FROM ({query}) AS t").item() if query else 0
         return bad == 0, {"offending_rows": bad}
 
     return Check(table, "values_in_range", "No negative count and no rate outside [0, 1].", check)
 
 
-def run(con: duckdb.DuckDBPyConnection, check: Check, settings: Settings) -> Outcome:
-    """One check on the warehouse."""
+def run(engine: Engine | duckdb.DuckDBPyConnection, check: Check, settings: Settings) -> Outcome:
+    """One check on the warehouse (an engine, or a DuckDB warehouse connection)."""
+    engine = as_engine(engine)
     if callable(check.query):
-        passed, facts = check.query(con, settings)
+        passed, facts = check.query(engine, settings)
         return Outcome(check, passed, facts)
-    count, example = con.execute(
-        f"SELECT count(*), CAST(any_value(t) AS VARCHAR) FROM ({check.query}) AS t"
-    ).fetchall()[0]
-    return Outcome(check, count == 0, {"offending_rows": count, "example": example or ""})
+    count = engine.query(f"SELECT count(*) AS n FROM ({check.query}) AS t").item()
+    example = ""
+    if count:
+        row = engine.query(f"SELECT * FROM ({check.query}) AS t LIMIT 1").row(0, named=True)
+        example = ", ".join(f"{k}: {v}" for k, v in row.items())
+    return Outcome(check, count == 0, {"offending_rows": count, "example": example})
 
 
 def checks_for(tables: Iterable[str]) -> list[Check]:

@@ -1,5 +1,6 @@
-"""The DuckDB engine: models materialised in the warehouse file (``<data>/warehouse.duckdb``),
-the raw layer read straight from the lake's Parquet files.
+"""The DuckDB engine, the embedded default (:mod:`.engine` has the interface): models
+materialised in the warehouse file (``<data>/warehouse.duckdb``), the raw layer read
+straight from the lake's Parquet files.
 
 A model is rebuilt whole (``CREATE OR REPLACE``) or month by month (``DELETE`` the months,
 ``INSERT`` the model's rows of those months: DuckDB pushes the month filter down through
@@ -64,16 +65,16 @@ class DuckEngine:
         ).fetchall()
         return found[0][0] if found else None
 
-    def columns(self, table: str) -> list[str]:
+    def column_types(self, table: str) -> dict[str, str]:
         schema, name = table.split(".")
-        return [
-            r[0]
-            for r in self.con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? "
-                "AND table_name = ? ORDER BY column_index",
+        return dict(
+            self.con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
+                "AND table_name = ? AND database_name = current_database() "
+                "ORDER BY column_index",
                 [schema, name],
             ).fetchall()
-        ]
+        )
 
     def build(self, model: Model, months: Months | None) -> list[str]:
         """Materialise ``model`` (whole when ``months`` is None, else those months);
@@ -122,7 +123,7 @@ class DuckEngine:
     def fingerprints(self, table: str, months: Months | None) -> dict[dt.date | None, str]:
         """A fingerprint of the table's rows per month (of ``months``; all when None),
         or of all its rows (key None) when it has no month column — or no rows at all."""
-        if "month" not in self.columns(table):
+        if "month" not in self.column_types(table):
             count, total = self.con.execute(
                 f"SELECT count(*), sum(hash(t)) FROM {table} AS t"
             ).fetchall()[0]

@@ -74,7 +74,10 @@ def duplicates_sql() -> str:
     for spec in SPECS.values():
         if spec.key is None or spec.duplicate_policy != "first":
             continue
-        values = ", ".join(f"{c.name} := {c.name}" for c in spec.columns)
+        # each value as text: the JSON then reads the same on every engine (Spark's
+        # to_json writes timestamps and decimals its own way), and marts.quarantine
+        # reads raw_values as text anyway
+        values = ", ".join(f"{c.name} := CAST({c.name} AS VARCHAR)" for c in spec.columns)
         parts.append(
             f"SELECT _path AS path, '{spec.name}' AS source, _row_number AS row_number, "
             f"'{'/'.join(spec.key_columns)}' AS column_name, 'duplicate_id' AS reason, "

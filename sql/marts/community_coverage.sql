@@ -68,11 +68,11 @@ SELECT
     stations_within_r, covered, standard_covered,
     CASE WHEN covered THEN 0 ELSE outdoor_workers END AS uncovered_workers,
     visits, calls, enrolled,
-    CASE WHEN outdoor_workers > 0 THEN 1000.0 * visits / outdoor_workers END
+    CASE WHEN outdoor_workers > 0 THEN 1000 * visits / outdoor_workers END
         AS visits_per_1000_workers,
-    CASE WHEN outdoor_workers > 0 THEN 1000.0 * calls / outdoor_workers END
+    CASE WHEN outdoor_workers > 0 THEN 1000 * calls / outdoor_workers END
         AS calls_per_1000_workers,
-    CASE WHEN outdoor_workers > 0 THEN 1000.0 * enrolled / outdoor_workers END
+    CASE WHEN outdoor_workers > 0 THEN 1000 * enrolled / outdoor_workers END
         AS enrolled_per_1000_workers
 FROM coverage
 ORDER BY month, community_code

@@ -20,9 +20,12 @@ SELECT
     count(*) AS calls,
     count_if(h.is_resolved)::BIGINT AS resolved,
     count_if(h.eligible_7d)::BIGINT AS eligible_calls_7d,
-    count_if(h.eligible_7d AND h.resolution_hours <= 168)::BIGINT AS resolved_7d,
-    count_if(h.eligible_7d AND h.resolution_hours <= 168) / nullif(count_if(h.eligible_7d), 0)
-        AS resolution_rate_7d,
+    -- coalesce: an open call's test is NULL, and DuckDB's count_if of NULLs alone is NULL
+    -- (Spark's is 0): the count is 0, the rate 0.0, on both
+    count_if(coalesce(h.eligible_7d AND h.resolution_hours <= 168, false))::BIGINT
+        AS resolved_7d,
+    count_if(coalesce(h.eligible_7d AND h.resolution_hours <= 168, false))
+        / nullif(count_if(h.eligible_7d), 0) AS resolution_rate_7d,
     h.provisional,
     median(h.resolution_hours) AS median_resolution_hours
 FROM calls AS h

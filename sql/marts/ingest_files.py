@@ -50,7 +50,9 @@ def inputs(months: Months | None) -> dict[str, str]:
             UNION ALL
             SELECT path, reason, count(*) FROM staging.stg_station_rejects GROUP BY ALL
             UNION ALL
-            SELECT path, reason, count(*) FROM staging.stg_usage_rejects GROUP BY ALL""",
+            SELECT path, reason, count(*) FROM staging.stg_usage_rejects GROUP BY ALL
+            -- in a known order: reasons quarantining as many rows are listed by name
+            ORDER BY path, reason""",
         "communities": communities,
     }
 

@@ -73,7 +73,7 @@ hotline AS (
         count(*) AS calls,
         count_if(h.is_resolved) AS resolved,
         count_if(h.eligible_7d) AS eligible_calls_7d,
-        count_if(h.eligible_7d AND h.resolution_hours <= 168) AS resolved_7d,
+        count_if(coalesce(h.eligible_7d AND h.resolution_hours <= 168, false)) AS resolved_7d,
         median(h.resolution_hours) AS median_resolution_hours,
         avg(h.satisfaction) AS avg_satisfaction
     FROM calls AS h

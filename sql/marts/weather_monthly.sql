@@ -17,11 +17,11 @@ SELECT
     max(temp_max) AS temp_max_highest,
     min(temp_min) AS temp_min_lowest,
     sum(precipitation_mm) AS precipitation_mm,
-    sum(CASE WHEN temp_max >= 35 THEN 1 ELSE 0 END) AS hot_days,
-    sum(CASE WHEN temp_max >= 37 THEN 1 ELSE 0 END) AS very_hot_days,
-    sum(CASE WHEN temp_max < 0 THEN 1 ELSE 0 END) AS cold_days,
-    sum(CASE WHEN precipitation_mm >= 10 THEN 1 ELSE 0 END) AS rainy_days,
-    sum(CASE WHEN warning <> 'none' THEN 1 ELSE 0 END) AS warning_days
+    sum(CASE WHEN temp_max >= 35 THEN 1 ELSE 0 END)::BIGINT AS hot_days,
+    sum(CASE WHEN temp_max >= 37 THEN 1 ELSE 0 END)::BIGINT AS very_hot_days,
+    sum(CASE WHEN temp_max < 0 THEN 1 ELSE 0 END)::BIGINT AS cold_days,
+    sum(CASE WHEN precipitation_mm >= 10 THEN 1 ELSE 0 END)::BIGINT AS rainy_days,
+    sum(CASE WHEN warning <> 'none' THEN 1 ELSE 0 END)::BIGINT AS warning_days
 FROM staging.stg_weather
 GROUP BY month, district_code
 ORDER BY month, district_code

@@ -1,6 +1,7 @@
 -- Stations quarantined by the registry's reference check: a kept row of raw.stations whose
 -- community (code, else name) matches no loaded community, or several (unknown_community,
--- data-contract "Community names"). As quarantine rows, with the row's values.
+-- data-contract "Community names"). As quarantine rows, with the row's values as text
+-- (so that the JSON is written alike by every engine).
 SELECT
     s._path AS path,
     'stations' AS source,
@@ -10,8 +11,9 @@ SELECT
     CAST(to_json(struct_pack(
         station_id := s.station_id, station_name := s.station_name,
         station_type := s.station_type, community_code := s.community_code,
-        community_name := s.community_name, lat := s.lat, lon := s.lon,
-        opened_on := s.opened_on, closed_on := s.closed_on
+        community_name := s.community_name, lat := CAST(s.lat AS VARCHAR),
+        lon := CAST(s.lon AS VARCHAR), opened_on := CAST(s.opened_on AS VARCHAR),
+        closed_on := CAST(s.closed_on AS VARCHAR)
     )) AS VARCHAR) AS raw_values,
     s._sheet AS sheet
 FROM raw.stations AS s

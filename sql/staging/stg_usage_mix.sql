@@ -3,6 +3,6 @@
 -- then rolled up to every scope with stg_scope_ancestors. Rows without a worker type
 -- form the NULL worker_type group.
 -- refresh: by month
-SELECT month, place_code, service, worker_type, sum(visits) AS visits
+SELECT month, place_code, service, worker_type, sum(visits)::BIGINT AS visits
 FROM staging.stg_usage
 GROUP BY month, place_code, service, worker_type

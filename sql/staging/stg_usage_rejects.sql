@@ -5,6 +5,7 @@
 -- of the scope's code). Checked when the warehouse is built, so usage that arrives before
 -- its station's registry row loads once the registry does. As quarantine rows (personal
 -- values are pseudonyms), by month.
+-- The row's values as text (so that the JSON is written alike by every engine).
 -- refresh: by month
 SELECT
     u._month AS month,
@@ -14,8 +15,9 @@ SELECT
     'station_id' AS column_name,
     CASE WHEN s.station_id IS NULL THEN 'unknown_station' ELSE 'out_of_scope' END AS reason,
     CAST(to_json(struct_pack(
-        station_id := u.station_id, occurred_at := u.occurred_at, service := u.service,
-        worker_type := u.worker_type, visits := u.visits, worker_ref := u.worker_ref
+        station_id := u.station_id, occurred_at := CAST(u.occurred_at AS VARCHAR),
+        service := u.service, worker_type := u.worker_type,
+        visits := CAST(u.visits AS VARCHAR), worker_ref := u.worker_ref
     )) AS VARCHAR) AS raw_values,
     u._sheet AS sheet
 FROM raw.usage AS u

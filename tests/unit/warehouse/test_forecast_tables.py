@@ -33,13 +33,13 @@ def test_forecast_tables_without_weather(warehouse: duckdb.DuckDBPyConnection) -
         ("2024-04-01", 2, "pooled", True),
         ("2024-05-01", 3, "pooled", True),
     ]
-    assert warehouse.execute("SELECT count(*) FROM marts.forecast_backtest").fetchone() == (0,)
-    assert warehouse.execute("SELECT count(*) FROM marts.forecast_weather").fetchone() == (0,)
+    assert warehouse.execute("SELECT count(*) FROM marts.forecast_backtest").fetchall()[0] == (0,)
+    assert warehouse.execute("SELECT count(*) FROM marts.forecast_weather").fetchall()[0] == (0,)
     # bottom-up: the city is the sum of its stations, month by month
     city, stations_sum = warehouse.execute(
         """SELECT sum(p50) FILTER (scope_level = 'city'), sum(p50) FILTER (scope_level = 'station')
            FROM marts.demand_forecast"""
-    ).fetchone()
+    ).fetchall()[0]
     assert city == pytest.approx(stations_sum, rel=1e-12) and city > 0
 
 

@@ -563,3 +563,18 @@ def test_data_quality_tables_publish_nothing_personal(warehouse):
         ).fetchall()
     }
     assert not columns & {"worker_ref", "caller_phone"}
+
+
+def test_an_open_eligible_call_alone_counts_zero_resolved(warehouse):
+    """January, the city, assistance: one call, eligible (January is settled) and still
+    open. Its 7-day test is NULL (no resolution hours), and DuckDB's count_if of NULLs
+    alone would be NULL: resolved_7d is 0 of 1 eligible, the rate 0 / 1 = 0.0."""
+    rows = warehouse.execute(
+        """
+        SELECT calls, resolved, eligible_calls_7d, resolved_7d, resolution_rate_7d
+        FROM marts.hotline_monthly
+        WHERE month = DATE '2024-01-01' AND scope_code = '110000000000'
+          AND category = 'assistance'
+        """
+    ).fetchall()
+    assert rows == [(1, 0, 1, 0, 0.0)]

@@ -50,7 +50,7 @@ def _run(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def test_no_weather_gives_empty_tables(lake: Lake, tmp_path: Path) -> None:
     con = _run(tmp_path)
-    assert con.execute("SELECT count(*) FROM marts.weather_monthly").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM marts.weather_monthly").fetchall()[0] == (0,)
 
 
 def test_monthly_counts(lake: Lake, tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_monthly_counts(lake: Lake, tmp_path: Path) -> None:
     con = _run(tmp_path)
     assert con.execute(
         "SELECT count(*), count(DISTINCT (date, district_code)) FROM staging.stg_weather"
-    ).fetchone() == (6, 6)
+    ).fetchall()[0] == (6, 6)
     rows = con.execute(
         """SELECT month::VARCHAR, district_code, district_name, days_in_month, days_observed,
                   round(temp_max_mean, 4), precipitation_mm, hot_days, very_hot_days,
