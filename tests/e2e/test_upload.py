@@ -10,6 +10,7 @@ April visits are F01 5 + F02 3 = 8 before the upload.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ pytestmark = [
 # 房山区's steward sends more April visits: F01's 10 load; C01 is 朝阳区's (out_of_scope),
 # S999 is no station (unknown_station), F02's date is unreadable (bad_date).
 # 4 rows read, 1 loads, 3 quarantined; 房山区's April visits become 8 + 10 = 18.
+REPO = Path(__file__).resolve().parents[2]
 CORRECTION = """驿站编号,服务时间,服务项目,人次
 F01,2024-04-20 09:00,饮水,10
 C01,2024-04-20 10:00,饮水,9
@@ -137,6 +139,8 @@ def test_a_steward_uploads_previews_accepts_and_sees_the_figure_change(
     assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in shown] == ["3", "4", "5"]
     counts = browser.find_element(By.CSS_SELECTOR, ".card.preview .counts").text
     assert counts.startswith("读取 4 行：将载入 1，隔离 3，被覆盖 0"), counts
+    if os.environ.get("WSI_SCREENSHOTS"):  # docs/screenshots, not on every run
+        browser.save_screenshot(str(REPO / "docs" / "screenshots" / "upload-preview-zh.png"))
 
     card.find_element(By.CSS_SELECTOR, ".actions .btn.primary").click()  # 确认入库
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".card.preview .accepted")))
