@@ -56,21 +56,7 @@ PAGES = ("/", "/coverage", "/hotline")
 
 
 def _driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1600",
-        "--lang=zh-CN",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options)
+    driver = load.chromium()
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": INSTRUMENT})
     return driver
 
@@ -94,17 +80,11 @@ def settle(driver, need_cards: bool = False, timeout_s: float = 60.0) -> dict:
 
 def sign_in_times(base: str, rounds: int) -> list[float]:
     """Seconds from submitting the sign-in form to a settled overview with its cards."""
-    from selenium.webdriver.common.by import By
-
     times = []
     for _ in range(rounds):
         driver = _driver()
         try:
-            driver.get(base + "/login")
-            driver.find_element(By.ID, "username").send_keys(load.USER)
-            driver.find_element(By.ID, "password").send_keys(load.PASSWORD)
-            submitted = time.monotonic()
-            driver.find_element(By.ID, "password").submit()
+            submitted = load.sign_in(driver, base)
             state = settle(driver, need_cards=True)
             # the settle poll ends QUIET_MS after the last paint: take the paint
             painted = time.monotonic() - (state["now"] - state["last"]) / 1000
@@ -116,15 +96,10 @@ def sign_in_times(base: str, rounds: int) -> list[float]:
 
 def picker_times(base: str, months: list[str], districts: list[str], rounds: int) -> dict:
     """Per page and picker: milliseconds from a change to the page settled again."""
-    from selenium.webdriver.common.by import By
-
     driver = _driver()
     found: dict[str, list[float]] = {}
     try:
-        driver.get(base + "/login")
-        driver.find_element(By.ID, "username").send_keys(load.USER)
-        driver.find_element(By.ID, "password").send_keys(load.PASSWORD)
-        driver.find_element(By.ID, "password").submit()
+        load.sign_in(driver, base)
         settle(driver, need_cards=True)
         for page in PAGES:
             driver.get(base + page)

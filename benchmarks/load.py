@@ -183,11 +183,11 @@ class Client:
             self.conn.close()
 
 
-def capture(port: int, with_auth: bool, settle_s: float = 3.0, max_s: float = 60.0) -> dict:
-    """Page path → the ``/_dash-update-component`` bodies chromium sends when it opens it."""
+def chromium(network_log: bool = False):
+    """Headless chromium as the benchmarks drive it (a 1400 × 1600 window, Chinese);
+    with ``network_log``, its performance log holds the network events."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.common.by import By
 
     options = Options()
     options.binary_location = "/usr/bin/chromium"
@@ -200,16 +200,32 @@ def capture(port: int, with_auth: bool, settle_s: float = 3.0, max_s: float = 60
         "--lang=zh-CN",
     ):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(options=options)
+    if network_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    return webdriver.Chrome(options=options)
+
+
+def sign_in(driver, base: str) -> float:
+    """Fill in and submit the sign-in form as the benchmark's city account; returns
+    ``time.monotonic()`` at the submit (what follows it is not waited for)."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys(USER)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    submitted = time.monotonic()
+    driver.find_element(By.ID, "password").submit()
+    return submitted
+
+
+def capture(port: int, with_auth: bool, settle_s: float = 3.0, max_s: float = 60.0) -> dict:
+    """Page path → the ``/_dash-update-component`` bodies chromium sends when it opens it."""
+    driver = chromium(network_log=True)
     base = f"http://127.0.0.1:{port}"
     captured: dict[str, list[str]] = {}
     try:
         if with_auth:
-            driver.get(base + "/login")
-            driver.find_element(By.ID, "username").send_keys(USER)
-            driver.find_element(By.ID, "password").send_keys(PASSWORD)
-            driver.find_element(By.ID, "password").submit()
+            sign_in(driver, base)
             time.sleep(2)
         for page in PAGES:
             driver.get_log("performance")  # drop what came before
