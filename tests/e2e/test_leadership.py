@@ -11,7 +11,6 @@ with the pickers folded away.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -21,10 +20,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from dashboards.auth.users import UserStore
 from pipelines.settings import get_settings
+from tests.e2e.server import serving
 from tests.fixtures.synthetic_snapshot import build_synthetic_snapshot
 
 pytestmark = [
@@ -55,14 +54,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
         from dashboards.app import create_app
 
-        server = make_server("127.0.0.1", 0, create_app(settings).server, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
+        with serving(create_app(settings)) as url:
+            yield url
 
 
 def _browser(width: int = 1400, height: int = 1600) -> webdriver.Chrome:

@@ -7,7 +7,6 @@ sign-in on, exactly as ``python -m dashboards`` would serve it.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -17,10 +16,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from dashboards.auth.users import UserStore
 from pipelines.settings import get_settings
+from tests.e2e.server import serving
 from tests.fixtures.synthetic_snapshot import build_synthetic_snapshot
 
 pytestmark = [
@@ -47,15 +46,8 @@ def server_url(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     from dashboards.app import create_app
 
-    app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

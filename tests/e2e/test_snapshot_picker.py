@@ -5,7 +5,6 @@ published, and its figures come from it."""
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -14,10 +13,10 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from dashboards.auth.users import UserStore
 from pipelines.settings import get_settings
+from tests.e2e.server import serving
 from tests.e2e.test_login import browser  # noqa: F401 (a fixture)
 from tests.unit.auth.test_snapshot_choice import two_snapshots
 
@@ -42,15 +41,8 @@ def server_url(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     from dashboards.app import create_app
 
-    app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 def choose(wait: WebDriverWait, label: str) -> None:
