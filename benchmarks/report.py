@@ -408,6 +408,12 @@ def _refresh_cases(results: dict, add) -> None:
         )
 
 
+def _against(label: str, value: float | None, key: str, after: str = "") -> tuple:
+    """A summary row of ``value`` against ``TARGETS[key]`` (an upper bound)."""
+    met = _met(None if value is None else value <= TARGETS[key])
+    return (label, _fmt(value), f"<= {_fmt(TARGETS[key])}", met + after)
+
+
 def summary(results: dict) -> list[tuple[str, str, str, str]]:
     rows = []
     pipe = median_of(results.get("pipeline", []), "wall_s")
@@ -426,14 +432,7 @@ def summary(results: dict) -> list[tuple[str, str, str, str]]:
             )
         )
     if pipe and base:
-        rows.append(
-            (
-                "pipeline / baseline total",
-                _fmt(pipe / base),
-                f"<= {_fmt(TARGETS['ratio'])}",
-                _met(pipe / base <= TARGETS["ratio"]),
-            )
-        )
+        rows.append(_against("pipeline / baseline total", pipe / base, "ratio"))
         rows.append(("pipeline / baseline SQL only", _fmt(pipe / base_sql), "(for reference)", ""))
         pipe_cpu = median_of(results["pipeline"], "cpu_s")
         base_cpu = median_of(results["baseline"], "cpu_s")
@@ -454,22 +453,10 @@ def summary(results: dict) -> list[tuple[str, str, str, str]]:
             share = _share(results, case)
             wall = median_of(results["refresh_cases"][case], "wall_s")
             rows.append(
-                (
-                    f"{CASE_TITLES[case]} / full run",
-                    _fmt(share),
-                    f"<= {_fmt(TARGETS[case])}",
-                    f"{_met(None if share is None else share <= TARGETS[case])} ({_fmt(wall)} s)",
-                )
+                _against(f"{CASE_TITLES[case]} / full run", share, case, f" ({_fmt(wall)} s)")
             )
         wall = median_of(results["refresh_cases"]["nothing_new"], "wall_s")
-        rows.append(
-            (
-                "nothing new, s",
-                _fmt(wall),
-                f"<= {_fmt(TARGETS['nothing_new_s'])}",
-                _met(None if wall is None else wall <= TARGETS["nothing_new_s"]),
-            )
-        )
+        rows.append(_against("nothing new, s", wall, "nothing_new_s"))
         eq = results["refresh_cases"].get("equivalence")
         if eq:
             rows.append(
@@ -491,12 +478,7 @@ def summary(results: dict) -> list[tuple[str, str, str, str]]:
         if meds:
             top, name = max(meds)
             rows.append(
-                (
-                    f"callback p95 in-process, worst (`{name}`), ms",
-                    _fmt(top),
-                    f"<= {_fmt(TARGETS['callback_p95_ms'])}",
-                    _met(top <= TARGETS["callback_p95_ms"]),
-                )
+                _against(f"callback p95 in-process, worst (`{name}`), ms", top, "callback_p95_ms")
             )
     if results.get("replay"):
         worst = []
@@ -507,30 +489,19 @@ def summary(results: dict) -> list[tuple[str, str, str, str]]:
         if worst:
             top, page = max(worst)
             rows.append(
-                (
-                    f"callback p95 over HTTP, worst page (`{page}`), ms",
-                    _fmt(top),
-                    f"<= {_fmt(TARGETS['callback_p95_ms'])}",
-                    _met(top <= TARGETS["callback_p95_ms"]),
+                _against(
+                    f"callback p95 over HTTP, worst page (`{page}`), ms", top, "callback_p95_ms"
                 )
             )
     if results.get("browser"):
         sign_in = median_of(results["browser"], "sign_in_median_s")
         picker = median_of(results["browser"], "picker_p95_all_ms")
         rows.append(
-            (
-                "browser: sign-in to a complete overview, median s",
-                _fmt(sign_in),
-                f"<= {_fmt(TARGETS['sign_in_s'])}",
-                _met(None if sign_in is None else sign_in <= TARGETS["sign_in_s"]),
-            )
+            _against("browser: sign-in to a complete overview, median s", sign_in, "sign_in_s")
         )
         rows.append(
-            (
-                "browser: a picker change to the page settled, p95 ms",
-                _fmt(picker),
-                f"<= {_fmt(TARGETS['picker_p95_ms'])}",
-                _met(None if picker is None else picker <= TARGETS["picker_p95_ms"]),
+            _against(
+                "browser: a picker change to the page settled, p95 ms", picker, "picker_p95_ms"
             )
         )
     if results.get("load"):
