@@ -57,6 +57,26 @@ def style(fig: go.Figure, height: int = 320, legend: bool = True) -> go.Figure:
     return fig
 
 
+def grid(titles: list[str], columns: int, h_gap: float = 0.08, v_gap: float = 0.18) -> dict:
+    """The layout of charts in a grid, row by row (axes x, x2 …, y, y2 …), with a title
+    over each: what ``make_subplots`` builds, at a tenth of its cost."""
+    rows = -(-len(titles) // columns)
+    width, height = (1 - h_gap * (columns - 1)) / columns, (1 - v_gap * (rows - 1)) / rows
+    layout: dict = {"annotations": []}
+    for n, title in enumerate(titles):
+        row, col = divmod(n, columns)
+        x0, y1 = col * (width + h_gap), 1 - row * (height + v_gap)
+        suffix = str(n + 1) if n else ""
+        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"domain": [max(0, y1 - height), y1], "anchor": f"x{suffix}"}
+        layout["annotations"].append(
+            {"text": title, "x": x0 + width / 2, "y": y1, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+             "font": {"family": FONT, "size": 13}}
+        )  # fmt: skip
+    return layout
+
+
 def empty(lang: str, height: int = 320) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=t("empty", lang), showarrow=False, font={"size": 16, "color": "#888"})

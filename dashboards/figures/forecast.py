@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboards.figures.base import COLORS, FONT, empty, month_axis, style
+from dashboards.figures.base import COLORS, FONT, empty, grid, month_axis, style
 from dashboards.i18n import column, months_ahead, number, t
 
 #: the fan's bands, widest first (drawn under the narrower one)
@@ -129,30 +129,19 @@ def backtest_chart(level_backtest: pl.DataFrame, lang: str) -> go.Figure:
     ]
     ticks = {"tickmode": "array", "tickvals": x,
              "ticktext": [t("forecast.horizon_tick", lang, h=h) for h in x]}  # fmt: skip
-    # two charts side by side, built as one layout (make_subplots is slow to build)
-    titles = [
-        {
-            "text": t(key, lang),
-            "x": x0,
-            "xref": "paper",
-            "xanchor": "center",
-            "y": 1,
-            "yref": "paper",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"family": FONT, "size": 13},
-        }
-        for key, x0 in (("forecast.mase_axis", 0.22), ("forecast.coverage_axis", 0.78))
-    ]
-    targets = [{"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2", "y0": y,
-                "y1": y, "line": {"dash": "dot", "color": "#555", "width": 1}}
-               for y in (0.8, 0.95)]  # fmt: skip
-    fig = go.Figure(traces, layout={
-        "barmode": "group", "annotations": titles, "shapes": targets,
-        "xaxis": {"domain": [0, 0.44], **ticks}, "yaxis": {"rangemode": "tozero"},
-        "xaxis2": {"domain": [0.56, 1], "anchor": "y2", **ticks},
-        "yaxis2": {"anchor": "x2", "range": [0, 1.05], "tickformat": ".0%"},
-    })  # fmt: skip
+    layout = grid([t("forecast.mase_axis", lang), t("forecast.coverage_axis", lang)],
+                  columns=2, h_gap=0.12)  # fmt: skip
+    layout["xaxis"].update(ticks)
+    layout["yaxis"]["rangemode"] = "tozero"
+    layout["xaxis2"].update(ticks)
+    layout["yaxis2"].update(range=[0, 1.05], tickformat=".0%")
+    layout["barmode"] = "group"
+    layout["shapes"] = [
+        {"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2", "y0": y, "y1": y,
+         "line": {"dash": "dot", "color": "#555", "width": 1}}
+        for y in (0.8, 0.95)
+    ]  # fmt: skip
+    fig = go.Figure(traces, layout=layout)
     fig = style(fig, 340)
     fig.update_layout(margin={"t": 60})  # the titles clear the tool bar
     return fig
